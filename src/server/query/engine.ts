@@ -1,0 +1,125 @@
+import type { Catalog } from '../../kpi/catalog';
+import { evaluateExpr } from '../../kpi/evaluate';
+import { comparisonOffset, type Filter, type ResolvedQuery } from '../../kpi/query';
+import { bucketStart, bucketStarts, offsetSegments } from '../../kpi/time';
+import type { EventStore } from '../store/types';
+import type { AggregateRow } from './plan';
+
+export interface Series {
+  labels: Record<string, string>;
+  points?: Array<[number, number | null]>;
+  total: number | null;
+}
+
+export interface QueryAnswer {
+  interval: string;
+  unit: string;
+  series: Series[];
+  compare?: { offset_ms: number; series: Series[] };
+}
+
+export const OTHER = '__other__';
+
+interface GroupData {
+  groups: string[];
+  buckets: Map<number, Array<number | null>>;
+  total: Array<number | null> | null;
+}
+
+function termValues(q: ResolvedQuery, values: Array<number | null> | null | undefined): Map<string, number | null> {
+  return new Map(q.terms.map((t, i) => [t.id, values ? (values[i] ?? null) : null]));
+}
+
+/** Groups the store rows by group and bucket start. */
+function collect(q: ResolvedQuery, rows: AggregateRow[]): Map<string, GroupData> {
+  const groups = new Map<string, GroupData>();
+  for (const row of rows) {
+    const id = JSON.stringify(row.groups);
+    let g = groups.get(id);
+    if (!g) {
+      g = { groups: row.groups, buckets: new Map(), total: null };
+      groups.set(id, g);
+    }
+    if (row.bucket === null) g.total = row.values;
+    else g.buckets.set(bucketStart(q.interval, q.timezone, row.bucket), row.values);
+  }
+  return groups;
+}
+
+async function runRange(q: ResolvedQuery, store: EventStore, catalog: Catalog, from: number, to: number, extraFilters: Filter[] = []): Promise<Series[]> {
+  const timeseries = q.format !== 'total';
+  const rows = await store.aggregate({
+    from,
+    to,
+    filters: [...q.filters, ...extraFilters],
+    groupBy: q.groupBy,
+    bucket: timeseries ? { interval: q.interval, segments: offsetSegments(q.timezone, from, to) } : null,
+    withTotals: true,
+    terms: q.terms,
+  });
+  const groups = collect(q, rows);
+  if (groups.size === 0 && q.groupBy.length === 0) groups.set('[]', { groups: [], buckets: new Map(), total: null });
+  const starts = timeseries ? bucketStarts(q.interval, q.timezone, from, to) : [];
+  const series: Series[] = [];
+  for (const g of groups.values()) {
+    const labels = Object.fromEntries(q.groupBy.map((d, i) => [d, g.groups[i] ?? '']));
+    const total = evaluateExpr(q.expr, termValues(q, g.total), catalog);
+    const s: Series = { labels, total };
+    if (timeseries) s.points = starts.map((t) => [t, evaluateExpr(q.expr, termValues(q, g.buckets.get(t)), catalog)]);
+    series.push(s);
+  }
+  return series;
+}
+
+const byTotalDesc = (a: Series, b: Series) => (b.total ?? Number.NEGATIVE_INFINITY) - (a.total ?? Number.NEGATIVE_INFINITY) || JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels));
+
+/** True when the result of the query is a plain sum over rows, so groups can be added up. */
+function additive(q: ResolvedQuery): boolean {
+  if (q.expr.kind !== 'selector') return false;
+  const f = q.selectors[0]?.metric.formula;
+  return f?.op === 'base' && (f.aggregate.op === 'count' || f.aggregate.op === 'sum');
+}
+
+function sumSeries(list: Series[], labels: Record<string, string>): Series {
+  const total = list.reduce((n, s) => n + (s.total ?? 0), 0);
+  const out: Series = { labels, total };
+  if (list[0]?.points) out.points = list[0].points.map(([t], i) => [t, list.reduce((n, s) => n + (s.points?.[i]?.[1] ?? 0), 0)]);
+  return out;
+}
+
+async function limitGroups(q: ResolvedQuery, series: Series[], store: EventStore, catalog: Catalog, from: number, to: number): Promise<Series[]> {
+  series.sort(byTotalDesc);
+  if (q.limit === null || series.length <= q.limit) return series;
+  const kept = series.slice(0, q.limit);
+  if (!q.other) return kept;
+  const rest = series.slice(q.limit);
+  const otherLabels = Object.fromEntries(q.groupBy.map((d) => [d, OTHER]));
+  if (additive(q)) return [...kept, sumSeries(rest, otherLabels)];
+  if (q.groupBy.length === 1) {
+    // Distinct counts and ratios cannot be added up: ask the store for everything outside the top groups.
+    const dim = q.groupBy[0]!;
+    const outside: Filter = { dimension: dim, op: 'not_in', values: kept.map((s) => s.labels[dim]!) };
+    const other = await runRange({ ...q, groupBy: [] }, store, catalog, from, to, [outside]);
+    return [...kept, ...other.map((s) => ({ ...s, labels: otherLabels }))];
+  }
+  return kept;
+}
+
+/** Answers a resolved /v1/query: the current range and, if asked, the comparison range shifted onto it. */
+export async function runQuery(q: ResolvedQuery, store: EventStore, catalog: Catalog): Promise<QueryAnswer> {
+  const offset = comparisonOffset(q);
+  const [current, previous] = await Promise.all([
+    runRange(q, store, catalog, q.from, q.to),
+    offset === null ? Promise.resolve(null) : runRange(q, store, catalog, q.from - offset, q.to - offset),
+  ]);
+  const series = await limitGroups(q, current, store, catalog, q.from, q.to);
+  const answer: QueryAnswer = { interval: q.format === 'total' ? 'total' : q.interval.text, unit: q.unit, series };
+  if (offset !== null && previous) {
+    const keep = new Set(series.map((s) => JSON.stringify(s.labels)));
+    const shifted = previous
+      .filter((s) => keep.has(JSON.stringify(s.labels)) || q.groupBy.length === 0)
+      .map((s) => ({ ...s, ...(s.points ? { points: s.points.map(([t, v]): [number, number | null] => [t + offset, v]) } : {}) }));
+    answer.compare = { offset_ms: offset, series: shifted };
+  }
+  return answer;
+}

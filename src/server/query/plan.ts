@@ -1,0 +1,45 @@
+import type { Filter, AggregateTerm } from '../../kpi/query';
+import type { Interval, OffsetSegment } from '../../kpi/time';
+
+/** What the query engine asks a store for: one scan, grouped by bucket and dimensions. */
+export interface AggregatePlan {
+  from: number;
+  to: number;
+  filters: Filter[];
+  groupBy: string[];
+  /** null: totals over the range only. */
+  bucket: { interval: Interval; segments: OffsetSegment[] } | null;
+  /** Also return one row per group over the whole range (bucket null). */
+  withTotals: boolean;
+  terms: AggregateTerm[];
+}
+
+/** `bucket` is a bucket key (see kpi/time bucketKey), or null for a whole-range total row. */
+export interface AggregateRow {
+  bucket: number | null;
+  groups: string[];
+  values: Array<number | null>;
+}
+
+export interface FunnelPlan {
+  steps: string[];
+  from: number;
+  to: number;
+  filters: Filter[];
+  groupBy: string[];
+  windowMs: number;
+}
+
+/** Visitors that reached each step, per group. */
+export interface FunnelRow {
+  groups: string[];
+  visitors: number[];
+}
+
+export interface ValuesPlan {
+  dimension: string;
+  from: number;
+  to: number;
+  q: string;
+  limit: number;
+}

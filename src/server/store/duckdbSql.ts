@@ -1,0 +1,172 @@
+import type { Aggregate, RowCondition } from '../../kpi/catalog';
+import { DIMENSION_NAMES } from '../../kpi/catalog';
+import type { Filter } from '../../kpi/query';
+import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
+import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
+
+/**
+ * SQL for the DuckDB store. Identifiers come only from allow-lists (the dimension names of the
+ * catalog, the columns below); every value from a request is a bound parameter.
+ */
+
+export class SqlParams {
+  readonly values: Array<string | number | boolean> = [];
+  bind(value: string | number | boolean): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export function column(dimension: string): string {
+  if (!DIMENSION_NAMES.has(dimension)) throw new Error(`not a dimension: ${dimension}`);
+  return `"${dimension}"`;
+}
+
+function anyOf(parts: string[]): string {
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+export function filterSql(f: Filter, p: SqlParams): string {
+  const col = column(f.dimension);
+  const list = () => f.values.map((v) => p.bind(v)).join(', ');
+  switch (f.op) {
+    case 'eq':
+    case 'in':
+      return `${col} IN (${list()})`;
+    case 'neq':
+    case 'not_in':
+      return `${col} NOT IN (${list()})`;
+    case 'contains':
+      return anyOf(f.values.map((v) => `contains(${col}, ${p.bind(v)})`));
+    case 'not_contains':
+      return `NOT ${anyOf(f.values.map((v) => `contains(${col}, ${p.bind(v)})`))}`;
+    case 'regex':
+      return anyOf(f.values.map((v) => `regexp_full_match(${col}, ${p.bind(v)})`));
+    case 'not_regex':
+      return `NOT ${anyOf(f.values.map((v) => `regexp_full_match(${col}, ${p.bind(v)})`))}`;
+  }
+}
+
+function conditionSql(where: RowCondition, filters: Filter[], p: SqlParams): string[] {
+  const parts: string[] = [];
+  if (where.type) parts.push(`type = ${p.bind(where.type)}`);
+  if (where.status) parts.push(`status = ${p.bind(where.status)}`);
+  if (where.zeroResults) parts.push('results = 0');
+  if (where.firstOrder) parts.push('first_order');
+  for (const f of filters) parts.push(filterSql(f, p));
+  return parts;
+}
+
+function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams): string {
+  const conds = conditionSql(a.where, filters, p);
+  const filter = conds.length ? ` FILTER (WHERE ${conds.join(' AND ')})` : '';
+  switch (a.op) {
+    case 'count':
+      return `count(*)${filter}`;
+    case 'sum':
+      return `sum(amount)${filter}`;
+    case 'distinct':
+      return `count(DISTINCT ${a.column === 'visitor' ? 'visitor_id' : 'session_id'})${filter}`;
+    case 'quantile':
+      return `quantile_cont(${a.column === 'tti_ms' ? 'tti_ms' : 'load_ms'}, ${Number(a.q)})${filter}`;
+  }
+}
+
+function offsetSql(segments: OffsetSegment[], p: SqlParams): string {
+  if (segments.length === 1) return p.bind(segments[0]!.offset);
+  const arms = segments.slice(0, -1).map((s) => `WHEN ts < ${p.bind(s.until)} THEN ${p.bind(s.offset)}`);
+  return `(CASE ${arms.join(' ')} ELSE ${p.bind(segments[segments.length - 1]!.offset)} END)`;
+}
+
+/** The SQL twin of kpi/time bucketKey. */
+export function bucketSql(interval: Interval, segments: OffsetSegment[], p: SqlParams): string {
+  const off = offsetSql(segments, p);
+  const local = `(ts + ${off})`;
+  switch (interval.kind) {
+    case 'fixed': {
+      const ms = p.bind(interval.ms);
+      return `(${local} // ${ms} * ${ms} - ${off})`;
+    }
+    case 'days':
+      return `(${local} // ${DAY} // ${interval.days} * ${interval.days * DAY})`;
+    case 'weeks':
+      return `((${local} // ${DAY} - 4) // ${7 * interval.weeks} * ${7 * interval.weeks} + 4) * ${DAY}`;
+    case 'months': {
+      const month = `(year(make_timestamp(${local} * 1000)) * 12 + month(make_timestamp(${local} * 1000)) - 1) // ${interval.months} * ${interval.months}`;
+      return `epoch_ms(make_timestamp(CAST((${month}) // 12 AS BIGINT), CAST((${month}) % 12 + 1 AS BIGINT), 1, 0, 0, 0))`;
+    }
+  }
+}
+
+function rangeSql(from: number, to: number, filters: Filter[], p: SqlParams): string[] {
+  return [`ts >= ${p.bind(from)}`, `ts < ${p.bind(to)}`, ...filters.map((f) => filterSql(f, p))];
+}
+
+export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlParams } {
+  const p = new SqlParams();
+  const groupCols = plan.groupBy.map(column);
+  const select: string[] = [];
+  if (plan.bucket) select.push(`${bucketSql(plan.bucket.interval, plan.bucket.segments, p)} AS b`);
+  else select.push('NULL AS b');
+  select.push(...groupCols.map((c, i) => `${c} AS g${i}`));
+  select.push(...plan.terms.map((t, i) => `${aggregateSql(t.aggregate, t.filters, p)} AS v${i}`));
+  const where = rangeSql(plan.from, plan.to, plan.filters, p);
+  const types = plan.terms.map((t) => t.aggregate.where.type);
+  if (types.length > 0 && types.every(Boolean)) {
+    where.push(`type IN (${[...new Set(types)].map((t) => p.bind(t!)).join(', ')})`);
+  }
+  const gAliases = groupCols.map((_, i) => `g${i}`);
+  let groupBy = '';
+  if (plan.bucket && plan.withTotals) groupBy = `GROUP BY GROUPING SETS ((${['b', ...gAliases].join(', ')}), (${gAliases.join(', ')}))`;
+  else if (plan.bucket) groupBy = `GROUP BY ${['b', ...gAliases].join(', ')}`;
+  else if (gAliases.length) groupBy = `GROUP BY ${gAliases.join(', ')}`;
+  const sql = `SELECT ${select.join(', ')} FROM events WHERE ${where.join(' AND ')} ${groupBy}`;
+  return { sql, params: p };
+}
+
+const STEP_CONDITIONS: Record<string, string> = {
+  visit: "type = 'page_view'",
+  payment_succeeded: "type = 'payment' AND status = 'succeeded'",
+};
+
+export function stepCondition(step: string, p: SqlParams): string {
+  return STEP_CONDITIONS[step] ?? `type = ${p.bind(step)}`;
+}
+
+/**
+ * Ordered funnel: each step takes the earliest matching event at or after the previous step's
+ * time and within the window of the visitor's first step (greedy earliest match is optimal).
+ */
+export function funnelQuery(plan: FunnelPlan): { sql: string; params: SqlParams } {
+  const p = new SqlParams();
+  const where = rangeSql(plan.from, plan.to, plan.filters, p);
+  const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s, p)} THEN ${i + 1}`).join(' ');
+  const groupCols = plan.groupBy.map(column);
+  const ctes = [
+    `e AS (SELECT visitor_id, ts, CASE ${stepCase} ELSE 0 END AS step${groupCols.map((c, i) => `, ${c} AS g${i}`).join('')} FROM events WHERE ${where.join(' AND ')})`,
+    `s1 AS (SELECT visitor_id, min(ts) AS t, min(ts) AS t0${groupCols.map((_, i) => `, arg_min(g${i}, ts) AS g${i}`).join('')} FROM e WHERE step = 1 GROUP BY visitor_id)`,
+  ];
+  const window = p.bind(plan.windowMs);
+  for (let k = 2; k <= plan.steps.length; k++) {
+    ctes.push(
+      `s${k} AS (SELECT prev.visitor_id, min(e.ts) AS t, any_value(prev.t0) AS t0${groupCols.map((_, i) => `, any_value(prev.g${i}) AS g${i}`).join('')} ` +
+        `FROM s${k - 1} prev JOIN e ON e.visitor_id = prev.visitor_id AND e.step = ${k} AND e.ts >= prev.t AND e.ts <= prev.t0 + ${window} GROUP BY prev.visitor_id)`,
+    );
+  }
+  const gAliases = groupCols.map((_, i) => `g${i}`);
+  const unions = plan.steps
+    .map((_, i) => `SELECT ${i + 1} AS k${gAliases.map((g) => `, ${g}`).join('')}, count(*) AS n FROM s${i + 1}${gAliases.length ? ` GROUP BY ${gAliases.join(', ')}` : ''}`)
+    .join(' UNION ALL ');
+  return { sql: `WITH ${ctes.join(', ')} ${unions}`, params: p };
+}
+
+export function valuesQuery(plan: ValuesPlan): { sql: string; params: SqlParams } {
+  const p = new SqlParams();
+  const col = column(plan.dimension);
+  const where = [...rangeSql(plan.from, plan.to, [], p), `${col} <> ''`];
+  if (plan.q) where.push(`contains(lower(${col}), ${p.bind(plan.q.toLowerCase())})`);
+  return {
+    sql: `SELECT ${col} AS value, count(*) AS n FROM events WHERE ${where.join(' AND ')} GROUP BY 1 ORDER BY n DESC, value LIMIT ${p.bind(plan.limit)}`,
+    params: p,
+  };
+}

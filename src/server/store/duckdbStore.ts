@@ -1,0 +1,261 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
+import { aggregateQuery, funnelQuery, valuesQuery, type SqlParams } from './duckdbSql';
+import type { Annotation, EventStore, StoredEvent } from './types';
+
+/**
+ * The embedded store: one DuckDB file in the data dir. One connection writes (group commits),
+ * a few others read; DuckDB's MVCC keeps readers on committed data.
+ */
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE events (
+    ts BIGINT NOT NULL,
+    received BIGINT NOT NULL,
+    eid UBIGINT NOT NULL,
+    type VARCHAR NOT NULL,
+    visitor_id VARCHAR NOT NULL,
+    session_id VARCHAR,
+    user_id VARCHAR,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    page_type VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    product_id VARCHAR NOT NULL,
+    url VARCHAR,
+    referrer VARCHAR,
+    tti_ms DOUBLE,
+    load_ms DOUBLE,
+    position INTEGER,
+    quantity INTEGER,
+    amount DOUBLE,
+    currency VARCHAR,
+    query VARCHAR NOT NULL,
+    results INTEGER,
+    order_id VARCHAR,
+    first_order BOOLEAN NOT NULL,
+    status VARCHAR NOT NULL,
+    method VARCHAR NOT NULL,
+    failure_reason VARCHAR NOT NULL,
+    seller_id VARCHAR NOT NULL,
+    props VARCHAR
+  )`,
+  `CREATE TABLE annotations (
+    id BIGINT PRIMARY KEY,
+    time BIGINT NOT NULL,
+    time_end BIGINT NOT NULL,
+    title VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    tags VARCHAR NOT NULL
+  )`,
+];
+
+export interface DuckdbStoreOptions {
+  dataDir: string;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export async function openDuckdbStore(opts: DuckdbStoreOptions): Promise<EventStore> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const instance = await DuckDBInstance.create(join(opts.dataDir, 'shopmon.duckdb'), {
+    memory_limit: opts.memoryLimit ?? '1GB',
+    threads: String(opts.threads ?? 2),
+  });
+  const writer = await instance.connect();
+  await migrate(writer);
+  const readers = await Promise.all([instance.connect(), instance.connect(), instance.connect()]);
+  return new DuckdbStore(instance, writer, readers, opts.dataDir);
+}
+
+async function migrate(c: DuckDBConnection): Promise<void> {
+  await c.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at BIGINT NOT NULL)');
+  const rows = (await c.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_version')).getRows();
+  const current = Number(rows[0]?.[0] ?? 0);
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    await c.run('BEGIN');
+    await c.run(MIGRATIONS[v]!);
+    await c.run('INSERT INTO schema_version VALUES ($1, $2)', [v + 1, Date.now()]);
+    await c.run('COMMIT');
+  }
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function appendRow(a: DuckDBAppender, e: StoredEvent): void {
+  const str = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
+  const dbl = (v: number | null) => (v === null ? a.appendNull() : a.appendDouble(v));
+  const int = (v: number | null) => (v === null ? a.appendNull() : a.appendInteger(v));
+  a.appendBigInt(BigInt(e.ts));
+  a.appendBigInt(BigInt(e.received));
+  a.appendUBigInt(BigInt(`0x${e.key}`));
+  a.appendVarchar(e.type);
+  a.appendVarchar(e.visitor_id);
+  str(e.session_id);
+  str(e.user_id);
+  a.appendVarchar(e.channel);
+  a.appendVarchar(e.device);
+  a.appendVarchar(e.platform);
+  a.appendVarchar(e.region);
+  a.appendVarchar(e.page_type);
+  a.appendVarchar(e.category);
+  a.appendVarchar(e.product_id);
+  str(e.url);
+  str(e.referrer);
+  dbl(e.tti_ms);
+  dbl(e.load_ms);
+  int(e.position);
+  int(e.quantity);
+  dbl(e.amount);
+  str(e.currency);
+  a.appendVarchar(e.query ?? '');
+  int(e.results);
+  str(e.order_id);
+  a.appendBoolean(e.first_order);
+  a.appendVarchar(e.status ?? '');
+  a.appendVarchar(e.method);
+  a.appendVarchar(e.failure_reason);
+  a.appendVarchar(e.seller_id);
+  str(e.props);
+  a.endRow();
+}
+
+class DuckdbStore implements EventStore {
+  readonly name = 'duckdb';
+  private next = 0;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
+    private readonly dataDir: string,
+  ) {}
+
+  private reader(): DuckDBConnection {
+    this.next = (this.next + 1) % this.readers.length;
+    return this.readers[this.next]!;
+  }
+
+  private async rows(sql: string, params: SqlParams): Promise<unknown[][]> {
+    const result = await this.reader().runAndReadAll(sql, params.values);
+    return result.getRows() as unknown[][];
+  }
+
+  async append(rows: StoredEvent[], demote: string[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.writer.run('BEGIN');
+    try {
+      const a = await this.writer.createAppender('events');
+      try {
+        for (const row of rows) appendRow(a, row);
+      } finally {
+        a.closeSync();
+      }
+      for (const orderId of demote) {
+        await this.writer.run(
+          "UPDATE events SET first_order = false WHERE type = 'order' AND order_id = $1 AND first_order AND ts > (SELECT min(ts) FROM events WHERE type = 'order' AND order_id = $1)",
+          [orderId],
+        );
+      }
+      await this.writer.run('COMMIT');
+    } catch (e) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async recentKeys(sinceMs: number): Promise<string[]> {
+    const result = await this.reader().runAndReadAll('SELECT eid FROM events WHERE received >= $1', [sinceMs]);
+    return result.getColumns()[0]?.map((v) => (v as bigint).toString(16).padStart(16, '0')) ?? [];
+  }
+
+  async firstOrders(): Promise<Map<string, number>> {
+    const result = await this.reader().runAndReadAll("SELECT order_id, min(ts) FROM events WHERE type = 'order' GROUP BY order_id");
+    return new Map(result.getRows().map((r) => [String(r[0]), Number(r[1])]));
+  }
+
+  async aggregate(plan: AggregatePlan): Promise<AggregateRow[]> {
+    const { sql, params } = aggregateQuery(plan);
+    const n = plan.groupBy.length;
+    return (await this.rows(sql, params)).map((r) => ({
+      bucket: num(r[0]),
+      groups: r.slice(1, 1 + n).map((g) => String(g ?? '')),
+      values: r.slice(1 + n).map(num),
+    }));
+  }
+
+  async funnel(plan: FunnelPlan): Promise<FunnelRow[]> {
+    const { sql, params } = funnelQuery(plan);
+    const byGroup = new Map<string, FunnelRow>();
+    for (const r of await this.rows(sql, params)) {
+      const groups = r.slice(1, 1 + plan.groupBy.length).map((g) => String(g ?? ''));
+      const id = JSON.stringify(groups);
+      const row = byGroup.get(id) ?? { groups, visitors: plan.steps.map(() => 0) };
+      row.visitors[Number(r[0]) - 1] = Number(r[r.length - 1]);
+      byGroup.set(id, row);
+    }
+    return [...byGroup.values()];
+  }
+
+  async dimensionValues(plan: ValuesPlan): Promise<Array<{ value: string; count: number }>> {
+    const { sql, params } = valuesQuery(plan);
+    return (await this.rows(sql, params)).map((r) => ({ value: String(r[0]), count: Number(r[1]) }));
+  }
+
+  async addAnnotation(a: Omit<Annotation, 'id'>): Promise<Annotation> {
+    const rows = (await this.writer.runAndReadAll('SELECT coalesce(max(id), 0) + 1 FROM annotations')).getRows();
+    const id = Number(rows[0]?.[0] ?? 1);
+    await this.writer.run('INSERT INTO annotations VALUES ($1, $2, $3, $4, $5, $6)', [id, a.time, a.time_end, a.title, a.text, JSON.stringify(a.tags)]);
+    return { id, ...a };
+  }
+
+  async annotations(from: number, to: number, tags: string[], limit: number): Promise<Annotation[]> {
+    const result = await this.reader().runAndReadAll(
+      'SELECT id, time, time_end, title, text, tags FROM annotations WHERE time < $2 AND time_end >= $1 ORDER BY time LIMIT $3',
+      [from, to, 10_000],
+    );
+    const all = result.getRows().map((r) => ({
+      id: Number(r[0]),
+      time: Number(r[1]),
+      time_end: Number(r[2]),
+      title: String(r[3]),
+      text: String(r[4]),
+      tags: JSON.parse(String(r[5])) as string[],
+    }));
+    return all.filter((a) => tags.every((t) => a.tags.includes(t))).slice(0, limit);
+  }
+
+  async countEvents(): Promise<number> {
+    const rows = (await this.reader().runAndReadAll('SELECT count(*) FROM events')).getRows();
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
+  async prune(beforeMs: number): Promise<number> {
+    const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [beforeMs]);
+    return Number(result.rowsChanged);
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.writer.run('SELECT 1');
+      accessSync(this.dataDir, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writer.run('CHECKPOINT').catch(() => undefined);
+    for (const c of [this.writer, ...this.readers]) c.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,41 @@
+import type { NormalizedEvent } from '../../kpi/events';
+import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
+
+/** An accepted event as the store writes it. */
+export interface StoredEvent extends NormalizedEvent {
+  /** 64-bit hash of event_id as 16 hex digits: the idempotency key. */
+  key: string;
+  /** Receive time, epoch ms. */
+  received: number;
+  /** True when this is the earliest order event of its order_id. */
+  first_order: boolean;
+}
+
+export interface Annotation {
+  id: number;
+  time: number;
+  time_end: number;
+  title: string;
+  text: string;
+  tags: string[];
+}
+
+export interface EventStore {
+  readonly name: string;
+  /** Appends rows and resolves only once they are durable; `demote` lists order_ids whose earlier first-order row must lose the flag. */
+  append(rows: StoredEvent[], demote: string[]): Promise<void>;
+  /** Idempotency keys of events received since the given time. */
+  recentKeys(sinceMs: number): Promise<string[]>;
+  /** Earliest order time of every order_id. */
+  firstOrders(): Promise<Map<string, number>>;
+  aggregate(plan: AggregatePlan): Promise<AggregateRow[]>;
+  funnel(plan: FunnelPlan): Promise<FunnelRow[]>;
+  dimensionValues(plan: ValuesPlan): Promise<Array<{ value: string; count: number }>>;
+  addAnnotation(a: Omit<Annotation, 'id'>): Promise<Annotation>;
+  annotations(from: number, to: number, tags: string[], limit: number): Promise<Annotation[]>;
+  countEvents(): Promise<number>;
+  /** Deletes events older than the retention; returns how many went. */
+  prune(beforeMs: number): Promise<number>;
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
