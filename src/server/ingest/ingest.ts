@@ -64,7 +64,12 @@ export function prepareBatch(items: Array<BodyItem | null>, ctx: ValidationConte
       if (claim.demote) demote.push(result.event.order_id);
       undoOrders.push(claim.undo);
     }
-    rows.push({ ...result.event, key, received: ctx.now, first_order: first });
+    // Extend the validated object in place: copying 30 fields per event showed up in profiles.
+    const row = result.event as StoredEvent;
+    row.key = key;
+    row.received = ctx.now;
+    row.first_order = first;
+    rows.push(row);
   });
   const undo = () => {
     for (const k of claimed) recent.delete(k);

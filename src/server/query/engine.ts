@@ -1,6 +1,6 @@
 import type { Catalog } from '../../kpi/catalog';
-import { evaluateExpr } from '../../kpi/evaluate';
-import { comparisonOffset, type Filter, type ResolvedQuery } from '../../kpi/query';
+import { compileExpr } from '../../kpi/evaluate';
+import { comparisonOffset, type AggregateTerm, type Filter, type ResolvedQuery } from '../../kpi/query';
 import { bucketStart, bucketStarts, offsetSegments } from '../../kpi/time';
 import type { EventStore } from '../store/types';
 import type { AggregateRow } from './plan';
@@ -26,10 +26,6 @@ interface GroupData {
   total: Array<number | null> | null;
 }
 
-function termValues(q: ResolvedQuery, values: Array<number | null> | null | undefined): Map<string, number | null> {
-  return new Map(q.terms.map((t, i) => [t.id, values ? (values[i] ?? null) : null]));
-}
-
 /** Groups the store rows by group and bucket start. */
 function collect(q: ResolvedQuery, rows: AggregateRow[]): Map<string, GroupData> {
   const groups = new Map<string, GroupData>();
@@ -46,26 +42,53 @@ function collect(q: ResolvedQuery, rows: AggregateRow[]): Map<string, GroupData>
   return groups;
 }
 
+const isAdditive = (t: AggregateTerm) => t.aggregate.op === 'count' || t.aggregate.op === 'sum';
+
+/**
+ * Whole-range totals: counts and sums are the sums of their buckets; distinct counts and
+ * percentiles come from their own query over the range (a visitor counts once, not per bucket).
+ */
+function fillTotals(q: ResolvedQuery, groups: Map<string, GroupData>, totals: AggregateRow[] | null, totalIndex: number[]): void {
+  const byGroup = new Map((totals ?? []).map((r) => [JSON.stringify(r.groups), r.values]));
+  for (const [id, g] of groups) {
+    const own = byGroup.get(id);
+    g.total = q.terms.map((t, i) => {
+      if (!isAdditive(t)) return own?.[totalIndex.indexOf(i)] ?? null;
+      let sum = 0;
+      for (const values of g.buckets.values()) sum += values[i] ?? 0;
+      return sum;
+    });
+  }
+}
+
 async function runRange(q: ResolvedQuery, store: EventStore, catalog: Catalog, from: number, to: number, extraFilters: Filter[] = []): Promise<Series[]> {
   const timeseries = q.format !== 'total';
-  const rows = await store.aggregate({
-    from,
-    to,
-    filters: [...q.filters, ...extraFilters],
-    groupBy: q.groupBy,
-    bucket: timeseries ? { interval: q.interval, segments: offsetSegments(q.timezone, from, to) } : null,
-    withTotals: true,
-    terms: q.terms,
-  });
-  const groups = collect(q, rows);
+  const base = { from, to, filters: [...q.filters, ...extraFilters], groupBy: q.groupBy };
+  let groups: Map<string, GroupData>;
+  if (timeseries) {
+    const totalIndex = q.terms.flatMap((t, i) => (isAdditive(t) ? [] : [i]));
+    const [bucketRows, totalRows] = await Promise.all([
+      store.aggregate({ ...base, bucket: { interval: q.interval, segments: offsetSegments(q.timezone, from, to) }, terms: q.terms }),
+      totalIndex.length ? store.aggregate({ ...base, bucket: null, terms: totalIndex.map((i) => q.terms[i]!) }) : Promise.resolve(null),
+    ]);
+    groups = collect(q, bucketRows);
+    for (const r of totalRows ?? []) {
+      const id = JSON.stringify(r.groups);
+      if (!groups.has(id)) groups.set(id, { groups: r.groups, buckets: new Map(), total: null });
+    }
+    fillTotals(q, groups, totalRows, totalIndex);
+  } else {
+    groups = collect(q, await store.aggregate({ ...base, bucket: null, terms: q.terms }));
+  }
   if (groups.size === 0 && q.groupBy.length === 0) groups.set('[]', { groups: [], buckets: new Map(), total: null });
   const starts = timeseries ? bucketStarts(q.interval, q.timezone, from, to) : [];
+  const evaluate = compileExpr(q.expr, catalog, new Map(q.terms.map((t, i) => [t.id, i])));
   const series: Series[] = [];
   for (const g of groups.values()) {
     const labels = Object.fromEntries(q.groupBy.map((d, i) => [d, g.groups[i] ?? '']));
-    const total = evaluateExpr(q.expr, termValues(q, g.total), catalog);
+    const total = evaluate(g.total);
     const s: Series = { labels, total };
-    if (timeseries) s.points = starts.map((t) => [t, evaluateExpr(q.expr, termValues(q, g.buckets.get(t)), catalog)]);
+    if (timeseries) s.points = starts.map((t) => [t, evaluate(g.buckets.get(t))]);
     series.push(s);
   }
   return series;

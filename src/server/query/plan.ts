@@ -9,8 +9,6 @@ export interface AggregatePlan {
   groupBy: string[];
   /** null: totals over the range only. */
   bucket: { interval: Interval; segments: OffsetSegment[] } | null;
-  /** Also return one row per group over the whole range (bucket null). */
-  withTotals: boolean;
   terms: AggregateTerm[];
 }
 

@@ -117,8 +117,7 @@ export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlP
   }
   const gAliases = groupCols.map((_, i) => `g${i}`);
   let groupBy = '';
-  if (plan.bucket && plan.withTotals) groupBy = `GROUP BY GROUPING SETS ((${['b', ...gAliases].join(', ')}), (${gAliases.join(', ')}))`;
-  else if (plan.bucket) groupBy = `GROUP BY ${['b', ...gAliases].join(', ')}`;
+  if (plan.bucket) groupBy = `GROUP BY ${['b', ...gAliases].join(', ')}`;
   else if (gAliases.length) groupBy = `GROUP BY ${gAliases.join(', ')}`;
   const sql = `SELECT ${select.join(', ')} FROM events WHERE ${where.join(' AND ')} ${groupBy}`;
   return { sql, params: p };
@@ -128,6 +127,8 @@ const STEP_CONDITIONS: Record<string, string> = {
   visit: "type = 'page_view'",
   payment_succeeded: "type = 'payment' AND status = 'succeeded'",
 };
+
+const STEP_TYPES: Record<string, string> = { visit: 'page_view', payment_succeeded: 'payment' };
 
 export function stepCondition(step: string, p: SqlParams): string {
   return STEP_CONDITIONS[step] ?? `type = ${p.bind(step)}`;
@@ -140,6 +141,9 @@ export function stepCondition(step: string, p: SqlParams): string {
 export function funnelQuery(plan: FunnelPlan): { sql: string; params: SqlParams } {
   const p = new SqlParams();
   const where = rangeSql(plan.from, plan.to, plan.filters, p);
+  // Only the event types of the steps take part: the other rows never reach the joins.
+  const types = [...new Set(plan.steps.map((s) => STEP_TYPES[s] ?? s))];
+  where.push(`type IN (${types.map((t) => p.bind(t)).join(', ')})`);
   const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s, p)} THEN ${i + 1}`).join(' ');
   const groupCols = plan.groupBy.map(column);
   const ctes = [

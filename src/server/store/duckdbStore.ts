@@ -86,17 +86,27 @@ async function migrate(c: DuckDBConnection): Promise<void> {
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+function str(a: DuckDBAppender, v: string | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(v);
+}
+function dbl(a: DuckDBAppender, v: number | null): void {
+  if (v === null) a.appendNull();
+  else a.appendDouble(v);
+}
+function int(a: DuckDBAppender, v: number | null): void {
+  if (v === null) a.appendNull();
+  else a.appendInteger(v);
+}
+
 function appendRow(a: DuckDBAppender, e: StoredEvent): void {
-  const str = (v: string | null) => (v === null ? a.appendNull() : a.appendVarchar(v));
-  const dbl = (v: number | null) => (v === null ? a.appendNull() : a.appendDouble(v));
-  const int = (v: number | null) => (v === null ? a.appendNull() : a.appendInteger(v));
   a.appendBigInt(BigInt(e.ts));
   a.appendBigInt(BigInt(e.received));
   a.appendUBigInt(BigInt(`0x${e.key}`));
   a.appendVarchar(e.type);
   a.appendVarchar(e.visitor_id);
-  str(e.session_id);
-  str(e.user_id);
+  str(a, e.session_id);
+  str(a, e.user_id);
   a.appendVarchar(e.channel);
   a.appendVarchar(e.device);
   a.appendVarchar(e.platform);
@@ -104,23 +114,23 @@ function appendRow(a: DuckDBAppender, e: StoredEvent): void {
   a.appendVarchar(e.page_type);
   a.appendVarchar(e.category);
   a.appendVarchar(e.product_id);
-  str(e.url);
-  str(e.referrer);
-  dbl(e.tti_ms);
-  dbl(e.load_ms);
-  int(e.position);
-  int(e.quantity);
-  dbl(e.amount);
-  str(e.currency);
+  str(a, e.url);
+  str(a, e.referrer);
+  dbl(a, e.tti_ms);
+  dbl(a, e.load_ms);
+  int(a, e.position);
+  int(a, e.quantity);
+  dbl(a, e.amount);
+  str(a, e.currency);
   a.appendVarchar(e.query ?? '');
-  int(e.results);
-  str(e.order_id);
+  int(a, e.results);
+  str(a, e.order_id);
   a.appendBoolean(e.first_order);
   a.appendVarchar(e.status ?? '');
   a.appendVarchar(e.method);
   a.appendVarchar(e.failure_reason);
   a.appendVarchar(e.seller_id);
-  str(e.props);
+  str(a, e.props);
   a.endRow();
 }
 
