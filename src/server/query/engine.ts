@@ -3,7 +3,8 @@ import { compileExpr } from '../../kpi/evaluate';
 import { comparisonOffset, type AggregateTerm, type Filter, type ResolvedQuery } from '../../kpi/query';
 import { bucketStart, bucketStarts, offsetSegments } from '../../kpi/time';
 import type { EventStore } from '../store/types';
-import type { AggregateRow } from './plan';
+import type { AggregatePlan, AggregateRow } from './plan';
+import { hourAligned, sourceFor, type Source } from './rollups';
 
 export interface Series {
   labels: Record<string, string>;
@@ -24,6 +25,41 @@ interface GroupData {
   groups: string[];
   buckets: Map<number, Array<number | null>>;
   total: Array<number | null> | null;
+}
+
+export interface EngineOptions {
+  /** Answer from the hourly rollups where they can (default); false reads raw events only. */
+  rollups?: boolean;
+}
+
+/**
+ * Runs a plan against the cheapest sources: terms the rollups can answer go there, the rest to
+ * the events; the rows of each source are merged back by bucket and group.
+ */
+async function aggregate(store: EventStore, plan: AggregatePlan, opts: EngineOptions): Promise<AggregateRow[]> {
+  const aligned = opts.rollups !== false && hourAligned(plan.bucket);
+  const bySource = new Map<Source, number[]>();
+  plan.terms.forEach((t, i) => {
+    const source = aligned ? sourceFor(t, plan.filters, plan.groupBy, aligned) : 'events';
+    bySource.set(source, [...(bySource.get(source) ?? []), i]);
+  });
+  if (bySource.size <= 1) return store.aggregate({ ...plan, source: [...bySource.keys()][0] ?? 'events' });
+  const parts = await Promise.all(
+    [...bySource].map(async ([source, index]) => ({ index, rows: await store.aggregate({ ...plan, source, terms: index.map((i) => plan.terms[i]!) }) })),
+  );
+  const merged = new Map<string, AggregateRow>();
+  for (const { index, rows } of parts) {
+    for (const row of rows) {
+      const id = JSON.stringify([row.bucket, row.groups]);
+      let m = merged.get(id);
+      if (!m) {
+        m = { bucket: row.bucket, groups: row.groups, values: plan.terms.map(() => null) };
+        merged.set(id, m);
+      }
+      index.forEach((termIndex, j) => (m!.values[termIndex] = row.values[j] ?? null));
+    }
+  }
+  return [...merged.values()];
 }
 
 /** Groups the store rows by group and bucket start. */
@@ -61,15 +97,15 @@ function fillTotals(q: ResolvedQuery, groups: Map<string, GroupData>, totals: Ag
   }
 }
 
-async function runRange(q: ResolvedQuery, store: EventStore, catalog: Catalog, from: number, to: number, extraFilters: Filter[] = []): Promise<Series[]> {
+async function runRange(q: ResolvedQuery, store: EventStore, catalog: Catalog, from: number, to: number, opts: EngineOptions, extraFilters: Filter[] = []): Promise<Series[]> {
   const timeseries = q.format !== 'total';
   const base = { from, to, filters: [...q.filters, ...extraFilters], groupBy: q.groupBy };
   let groups: Map<string, GroupData>;
   if (timeseries) {
     const totalIndex = q.terms.flatMap((t, i) => (isAdditive(t) ? [] : [i]));
     const [bucketRows, totalRows] = await Promise.all([
-      store.aggregate({ ...base, bucket: { interval: q.interval, segments: offsetSegments(q.timezone, from, to) }, terms: q.terms }),
-      totalIndex.length ? store.aggregate({ ...base, bucket: null, terms: totalIndex.map((i) => q.terms[i]!) }) : Promise.resolve(null),
+      aggregate(store, { ...base, bucket: { interval: q.interval, segments: offsetSegments(q.timezone, from, to) }, terms: q.terms }, opts),
+      totalIndex.length ? aggregate(store, { ...base, bucket: null, terms: totalIndex.map((i) => q.terms[i]!) }, opts) : Promise.resolve(null),
     ]);
     groups = collect(q, bucketRows);
     for (const r of totalRows ?? []) {
@@ -78,7 +114,7 @@ async function runRange(q: ResolvedQuery, store: EventStore, catalog: Catalog, f
     }
     fillTotals(q, groups, totalRows, totalIndex);
   } else {
-    groups = collect(q, await store.aggregate({ ...base, bucket: null, terms: q.terms }));
+    groups = collect(q, await aggregate(store, { ...base, bucket: null, terms: q.terms }, opts));
   }
   if (groups.size === 0 && q.groupBy.length === 0) groups.set('[]', { groups: [], buckets: new Map(), total: null });
   const starts = timeseries ? bucketStarts(q.interval, q.timezone, from, to) : [];
@@ -110,7 +146,7 @@ function sumSeries(list: Series[], labels: Record<string, string>): Series {
   return out;
 }
 
-async function limitGroups(q: ResolvedQuery, series: Series[], store: EventStore, catalog: Catalog, from: number, to: number): Promise<Series[]> {
+async function limitGroups(q: ResolvedQuery, series: Series[], store: EventStore, catalog: Catalog, from: number, to: number, opts: EngineOptions): Promise<Series[]> {
   series.sort(byTotalDesc);
   if (q.limit === null || series.length <= q.limit) return series;
   const kept = series.slice(0, q.limit);
@@ -122,20 +158,20 @@ async function limitGroups(q: ResolvedQuery, series: Series[], store: EventStore
     // Distinct counts and ratios cannot be added up: ask the store for everything outside the top groups.
     const dim = q.groupBy[0]!;
     const outside: Filter = { dimension: dim, op: 'not_in', values: kept.map((s) => s.labels[dim]!) };
-    const other = await runRange({ ...q, groupBy: [] }, store, catalog, from, to, [outside]);
+    const other = await runRange({ ...q, groupBy: [] }, store, catalog, from, to, opts, [outside]);
     return [...kept, ...other.map((s) => ({ ...s, labels: otherLabels }))];
   }
   return kept;
 }
 
 /** Answers a resolved /v1/query: the current range and, if asked, the comparison range shifted onto it. */
-export async function runQuery(q: ResolvedQuery, store: EventStore, catalog: Catalog): Promise<QueryAnswer> {
+export async function runQuery(q: ResolvedQuery, store: EventStore, catalog: Catalog, opts: EngineOptions = {}): Promise<QueryAnswer> {
   const offset = comparisonOffset(q);
   const [current, previous] = await Promise.all([
-    runRange(q, store, catalog, q.from, q.to),
-    offset === null ? Promise.resolve(null) : runRange(q, store, catalog, q.from - offset, q.to - offset),
+    runRange(q, store, catalog, q.from, q.to, opts),
+    offset === null ? Promise.resolve(null) : runRange(q, store, catalog, q.from - offset, q.to - offset, opts),
   ]);
-  const series = await limitGroups(q, current, store, catalog, q.from, q.to);
+  const series = await limitGroups(q, current, store, catalog, q.from, q.to, opts);
   const answer: QueryAnswer = { interval: q.format === 'total' ? 'total' : q.interval.text, unit: q.unit, series };
   if (offset !== null && previous) {
     const keep = new Set(series.map((s) => JSON.stringify(s.labels)));

@@ -1,5 +1,6 @@
 import type { Filter, AggregateTerm } from '../../kpi/query';
 import type { Interval, OffsetSegment } from '../../kpi/time';
+import type { Source } from './rollups';
 
 /** What the query engine asks a store for: one scan, grouped by bucket and dimensions. */
 export interface AggregatePlan {
@@ -10,6 +11,8 @@ export interface AggregatePlan {
   /** null: totals over the range only. */
   bucket: { interval: Interval; segments: OffsetSegment[] } | null;
   terms: AggregateTerm[];
+  /** Which table answers: the events, or a rollup (see rollups.ts); default events. */
+  source?: Source;
 }
 
 /** `bucket` is a bucket key (see kpi/time bucketKey), or null for a whole-range total row. */

@@ -3,6 +3,7 @@ import { DIMENSION_NAMES } from '../../kpi/catalog';
 import type { Filter } from '../../kpi/query';
 import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
+import { fullHours, type Source } from '../query/rollups';
 
 /**
  * SQL for the DuckDB store. Identifiers come only from allow-lists (the dimension names of the
@@ -47,22 +48,23 @@ export function filterSql(f: Filter, p: SqlParams): string {
   }
 }
 
-function conditionSql(where: RowCondition, filters: Filter[], p: SqlParams): string[] {
+function conditionSql(where: RowCondition, filters: Filter[], p: SqlParams, source: Source): string[] {
   const parts: string[] = [];
-  if (where.type) parts.push(`type = ${p.bind(where.type)}`);
+  if (where.type && source === 'visitors') parts.push('ordered');
+  else if (where.type) parts.push(`type = ${p.bind(where.type)}`);
   if (where.status) parts.push(`status = ${p.bind(where.status)}`);
-  if (where.zeroResults) parts.push('results = 0');
+  if (where.zeroResults) parts.push(source === 'hourly' ? 'zero' : 'results = 0');
   if (where.firstOrder) parts.push('first_order');
   for (const f of filters) parts.push(filterSql(f, p));
   return parts;
 }
 
-function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams): string {
-  const conds = conditionSql(a.where, filters, p);
+function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams, source: Source): string {
+  const conds = conditionSql(a.where, filters, p, source);
   const filter = conds.length ? ` FILTER (WHERE ${conds.join(' AND ')})` : '';
   switch (a.op) {
     case 'count':
-      return `count(*)${filter}`;
+      return source === 'hourly' ? `coalesce(sum(n)${filter}, 0)` : `count(*)${filter}`;
     case 'sum':
       return `sum(amount)${filter}`;
     case 'distinct':
@@ -102,24 +104,44 @@ function rangeSql(from: number, to: number, filters: Filter[], p: SqlParams): st
   return [`ts >= ${p.bind(from)}`, `ts < ${p.bind(to)}`, ...filters.map((f) => filterSql(f, p))];
 }
 
+const HOURLY_COLUMNS = 'type, channel, device, platform, region, category, status, method';
+const VISITOR_COLUMNS = 'visitor_id, channel, device, platform, region';
+
+/** Rollup rows for the full hours of the range plus raw events for the partial hours at its edges. */
+function sourceSql(plan: AggregatePlan, p: SqlParams): string {
+  const source = plan.source ?? 'events';
+  if (source === 'events') return 'events';
+  const { h0, h1 } = fullHours(plan.from, plan.to);
+  const hours = `hour >= ${p.bind(h0)} AND hour < ${p.bind(h1)}`;
+  const edges = `((ts >= ${p.bind(plan.from)} AND ts < ${p.bind(h0)}) OR (ts >= ${p.bind(h1)} AND ts < ${p.bind(plan.to)}))`;
+  if (source === 'hourly') {
+    return `(SELECT hour AS ts, ${HOURLY_COLUMNS}, zero, first_order, n, amount FROM hourly WHERE ${hours}
+      UNION ALL SELECT ts, ${HOURLY_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${edges}) AS src`;
+  }
+  return `(SELECT hour AS ts, ${VISITOR_COLUMNS}, ordered FROM visitor_hourly WHERE ${hours}
+    UNION ALL SELECT ts, ${VISITOR_COLUMNS}, type = 'order' AS ordered FROM events WHERE ${edges}) AS src`;
+}
+
 export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlParams } {
   const p = new SqlParams();
+  const source = plan.source ?? 'events';
+  const from = sourceSql(plan, p);
   const groupCols = plan.groupBy.map(column);
   const select: string[] = [];
   if (plan.bucket) select.push(`${bucketSql(plan.bucket.interval, plan.bucket.segments, p)} AS b`);
   else select.push('NULL AS b');
   select.push(...groupCols.map((c, i) => `${c} AS g${i}`));
-  select.push(...plan.terms.map((t, i) => `${aggregateSql(t.aggregate, t.filters, p)} AS v${i}`));
+  select.push(...plan.terms.map((t, i) => `${aggregateSql(t.aggregate, t.filters, p, source)} AS v${i}`));
   const where = rangeSql(plan.from, plan.to, plan.filters, p);
   const types = plan.terms.map((t) => t.aggregate.where.type);
-  if (types.length > 0 && types.every(Boolean)) {
+  if (source !== 'visitors' && types.length > 0 && types.every(Boolean)) {
     where.push(`type IN (${[...new Set(types)].map((t) => p.bind(t!)).join(', ')})`);
   }
   const gAliases = groupCols.map((_, i) => `g${i}`);
   let groupBy = '';
   if (plan.bucket) groupBy = `GROUP BY ${['b', ...gAliases].join(', ')}`;
   else if (gAliases.length) groupBy = `GROUP BY ${gAliases.join(', ')}`;
-  const sql = `SELECT ${select.join(', ')} FROM events WHERE ${where.join(' AND ')} ${groupBy}`;
+  const sql = `SELECT ${select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} ${groupBy}`;
   return { sql, params: p };
 }
 

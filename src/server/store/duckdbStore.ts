@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, valuesQuery, type SqlParams } from './duckdbSql';
+import { hourlyRows, visitorRows, type HourlyRow, type VisitorRow } from './rollupRows';
 import type { Annotation, EventStore, StoredEvent } from './types';
 
 /**
@@ -52,6 +53,34 @@ const MIGRATIONS: string[] = [
     text VARCHAR NOT NULL,
     tags VARCHAR NOT NULL
   )`,
+  `CREATE TABLE hourly (
+    hour BIGINT NOT NULL,
+    type VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    method VARCHAR NOT NULL,
+    zero BOOLEAN NOT NULL,
+    first_order BOOLEAN NOT NULL,
+    n BIGINT NOT NULL,
+    amount DOUBLE
+  );
+  INSERT INTO hourly SELECT ts // 3600000 * 3600000, type, channel, device, platform, region, category, status, method,
+    coalesce(results = 0, false), first_order, count(*), sum(amount) FROM events GROUP BY ALL;
+  CREATE TABLE visitor_hourly (
+    hour BIGINT NOT NULL,
+    visitor_id VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    ordered BOOLEAN NOT NULL
+  );
+  INSERT INTO visitor_hourly SELECT ts // 3600000 * 3600000, visitor_id, channel, device, platform, region, bool_or(type = 'order')
+    FROM events GROUP BY ALL;`,
 ];
 
 export interface DuckdbStoreOptions {
@@ -78,7 +107,7 @@ async function migrate(c: DuckDBConnection): Promise<void> {
   const current = Number(rows[0]?.[0] ?? 0);
   for (let v = current; v < MIGRATIONS.length; v++) {
     await c.run('BEGIN');
-    await c.run(MIGRATIONS[v]!);
+    for (const statement of MIGRATIONS[v]!.split(/;\s*\n/).filter((x) => x.trim())) await c.run(statement);
     await c.run('INSERT INTO schema_version VALUES ($1, $2)', [v + 1, Date.now()]);
     await c.run('COMMIT');
   }
@@ -134,6 +163,34 @@ function appendRow(a: DuckDBAppender, e: StoredEvent): void {
   a.endRow();
 }
 
+function appendHourly(a: DuckDBAppender, r: HourlyRow): void {
+  a.appendBigInt(BigInt(r.hour));
+  a.appendVarchar(r.type);
+  a.appendVarchar(r.channel);
+  a.appendVarchar(r.device);
+  a.appendVarchar(r.platform);
+  a.appendVarchar(r.region);
+  a.appendVarchar(r.category);
+  a.appendVarchar(r.status);
+  a.appendVarchar(r.method);
+  a.appendBoolean(r.zero);
+  a.appendBoolean(r.first_order);
+  a.appendBigInt(BigInt(r.n));
+  dbl(a, r.amount);
+  a.endRow();
+}
+
+function appendVisitor(a: DuckDBAppender, r: VisitorRow): void {
+  a.appendBigInt(BigInt(r.hour));
+  a.appendVarchar(r.visitor_id);
+  a.appendVarchar(r.channel);
+  a.appendVarchar(r.device);
+  a.appendVarchar(r.platform);
+  a.appendVarchar(r.region);
+  a.appendBoolean(r.ordered);
+  a.endRow();
+}
+
 class DuckdbStore implements EventStore {
   readonly name = 'duckdb';
   private next = 0;
@@ -160,23 +217,53 @@ class DuckdbStore implements EventStore {
     if (rows.length === 0) return;
     await this.writer.run('BEGIN');
     try {
-      const a = await this.writer.createAppender('events');
-      try {
-        for (const row of rows) appendRow(a, row);
-      } finally {
-        a.closeSync();
-      }
-      for (const orderId of demote) {
-        await this.writer.run(
-          "UPDATE events SET first_order = false WHERE type = 'order' AND order_id = $1 AND first_order AND ts > (SELECT min(ts) FROM events WHERE type = 'order' AND order_id = $1)",
-          [orderId],
-        );
-      }
+      await this.appendAll('events', rows, appendRow);
+      await this.appendAll('hourly', hourlyRows(rows), appendHourly);
+      await this.appendAll('visitor_hourly', visitorRows(rows), appendVisitor);
+      for (const orderId of demote) await this.demote(orderId);
       await this.writer.run('COMMIT');
     } catch (e) {
       await this.writer.run('ROLLBACK').catch(() => undefined);
       throw e;
     }
+  }
+
+  private async appendAll<T>(table: string, rows: T[], append: (a: DuckDBAppender, row: T) => void): Promise<void> {
+    const a = await this.writer.createAppender(table);
+    try {
+      for (const row of rows) append(a, row);
+    } finally {
+      a.closeSync();
+    }
+  }
+
+  /** An earlier order event arrived late: the old first-order row loses its flag, and the rollup follows. */
+  private async demote(orderId: string): Promise<void> {
+    const stale = "type = 'order' AND order_id = $1 AND first_order AND ts > (SELECT min(ts) FROM events WHERE type = 'order' AND order_id = $1)";
+    const result = await this.writer.runAndReadAll(
+      `SELECT ts, channel, device, platform, region, category, status, method, amount FROM events WHERE ${stale}`,
+      [orderId],
+    );
+    const corrections: HourlyRow[] = [];
+    for (const r of result.getRows()) {
+      const amount = r[8] === null ? null : Number(r[8]);
+      const base = {
+        hour: Math.floor(Number(r[0]) / 3_600_000) * 3_600_000,
+        type: 'order',
+        channel: String(r[1]),
+        device: String(r[2]),
+        platform: String(r[3]),
+        region: String(r[4]),
+        category: String(r[5]),
+        status: String(r[6]),
+        method: String(r[7]),
+        zero: false,
+      };
+      corrections.push({ ...base, first_order: true, n: -1, amount: amount === null ? null : -amount });
+      corrections.push({ ...base, first_order: false, n: 1, amount });
+    }
+    await this.writer.run(`UPDATE events SET first_order = false WHERE ${stale}`, [orderId]);
+    await this.appendAll('hourly', corrections, appendHourly);
   }
 
   async recentKeys(sinceMs: number): Promise<string[]> {
@@ -246,8 +333,18 @@ class DuckdbStore implements EventStore {
   }
 
   async prune(beforeMs: number): Promise<number> {
-    const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [beforeMs]);
-    return Number(result.rowsChanged);
+    const hour = Math.floor(beforeMs / 3_600_000) * 3_600_000;
+    await this.writer.run('BEGIN');
+    try {
+      const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [hour]);
+      await this.writer.run('DELETE FROM hourly WHERE hour < $1', [hour]);
+      await this.writer.run('DELETE FROM visitor_hourly WHERE hour < $1', [hour]);
+      await this.writer.run('COMMIT');
+      return Number(result.rowsChanged);
+    } catch (e) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   async healthy(): Promise<boolean> {

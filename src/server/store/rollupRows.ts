@@ -1,0 +1,76 @@
+import { HOUR } from '../../kpi/time';
+import type { StoredEvent } from './types';
+
+/** The rollup rows of a batch (see query/rollups.ts), aggregated in memory before appending. */
+
+export interface HourlyRow {
+  hour: number;
+  type: string;
+  channel: string;
+  device: string;
+  platform: string;
+  region: string;
+  category: string;
+  status: string;
+  method: string;
+  zero: boolean;
+  first_order: boolean;
+  n: number;
+  amount: number | null;
+}
+
+export interface VisitorRow {
+  hour: number;
+  visitor_id: string;
+  channel: string;
+  device: string;
+  platform: string;
+  region: string;
+  ordered: boolean;
+}
+
+const SEP = '\u0001';
+
+export function hourlyRows(rows: StoredEvent[]): HourlyRow[] {
+  const out = new Map<string, HourlyRow>();
+  for (const e of rows) {
+    const hour = Math.floor(e.ts / HOUR) * HOUR;
+    const status = e.status ?? '';
+    const zero = e.results === 0;
+    const key = [hour, e.type, e.channel, e.device, e.platform, e.region, e.category, status, e.method, zero, e.first_order].join(SEP);
+    const row = out.get(key);
+    if (row) {
+      row.n++;
+      if (e.amount !== null) row.amount = (row.amount ?? 0) + e.amount;
+    } else {
+      out.set(key, {
+        hour,
+        type: e.type,
+        channel: e.channel,
+        device: e.device,
+        platform: e.platform,
+        region: e.region,
+        category: e.category,
+        status,
+        method: e.method,
+        zero,
+        first_order: e.first_order,
+        n: 1,
+        amount: e.amount,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+export function visitorRows(rows: StoredEvent[]): VisitorRow[] {
+  const out = new Map<string, VisitorRow>();
+  for (const e of rows) {
+    const hour = Math.floor(e.ts / HOUR) * HOUR;
+    const key = [hour, e.visitor_id, e.channel, e.device, e.platform, e.region].join(SEP);
+    const row = out.get(key);
+    if (row) row.ordered ||= e.type === 'order';
+    else out.set(key, { hour, visitor_id: e.visitor_id, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
+  }
+  return [...out.values()];
+}
