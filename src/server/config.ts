@@ -35,7 +35,7 @@ export const DEFAULTS = {
   maxEvents: 10_000,
   maxBodyBytes: 5 * 1024 * 1024,
   maxQueue: 200_000,
-  memoryLimit: '1GB',
+  memoryLimit: '512MB',
   logLevel: 'info',
 } as const;
 

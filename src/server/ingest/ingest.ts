@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { validateEvent, type FieldError, type ValidationContext } from '../../kpi/events';
 import type { StoredEvent } from '../store/types';
 import type { FirstOrders } from './firstOrders';
-import type { RecentKeys } from './recentKeys';
+import type { Key, RecentKeys } from './recentKeys';
 
 export interface Rejection {
   index: number;
@@ -22,9 +22,10 @@ export interface PreparedBatch {
 /** An item of the body: a parsed value, or the parse error of its NDJSON line. */
 export type BodyItem = { value: unknown } | { parseError: string };
 
-/** The 64-bit idempotency key of an event_id, as 16 hex digits. */
-export function eventKey(eventId: string): string {
-  return hash('sha1', eventId).slice(0, 16);
+/** The 64-bit idempotency key of an event_id: the first 8 bytes of its SHA-1. */
+export function eventKey(eventId: string): Key {
+  const digest = hash('sha1', eventId, 'buffer') as unknown as Buffer;
+  return { hi: digest.readUInt32BE(0), lo: digest.readUInt32BE(4) };
 }
 
 /**
@@ -35,7 +36,7 @@ export function prepareBatch(items: Array<BodyItem | null>, ctx: ValidationConte
   const rows: StoredEvent[] = [];
   const demote: string[] = [];
   const rejected: Rejection[] = [];
-  const claimed: string[] = [];
+  const claimed: Key[] = [];
   const undoOrders: Array<() => void> = [];
   let duplicates = 0;
   items.forEach((item, index) => {

@@ -4,6 +4,7 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, valuesQuery, type SqlParams } from './duckdbSql';
 import { hourlyRows, visitorRows, type HourlyRow, type VisitorRow } from './rollupRows';
+import type { Key } from '../ingest/recentKeys';
 import type { Annotation, EventStore, StoredEvent } from './types';
 
 /**
@@ -131,7 +132,7 @@ function int(a: DuckDBAppender, v: number | null): void {
 function appendRow(a: DuckDBAppender, e: StoredEvent): void {
   a.appendBigInt(BigInt(e.ts));
   a.appendBigInt(BigInt(e.received));
-  a.appendUBigInt(BigInt(`0x${e.key}`));
+  a.appendUBigInt((BigInt(e.key.hi) << 32n) | BigInt(e.key.lo));
   a.appendVarchar(e.type);
   a.appendVarchar(e.visitor_id);
   str(a, e.session_id);
@@ -266,9 +267,13 @@ class DuckdbStore implements EventStore {
     await this.appendAll('hourly', corrections, appendHourly);
   }
 
-  async recentKeys(sinceMs: number): Promise<string[]> {
-    const result = await this.reader().runAndReadAll('SELECT eid FROM events WHERE received >= $1', [sinceMs]);
-    return result.getColumns()[0]?.map((v) => (v as bigint).toString(16).padStart(16, '0')) ?? [];
+  async recentKeys(sinceMs: number): Promise<Key[]> {
+    const result = await this.reader().runAndReadAll(
+      'SELECT CAST(eid >> 32 AS UINTEGER), CAST(eid & 4294967295 AS UINTEGER) FROM events WHERE received >= $1',
+      [sinceMs],
+    );
+    const [hi, lo] = result.getColumns();
+    return (hi ?? []).map((h, i) => ({ hi: Number(h), lo: Number(lo![i]) }));
   }
 
   async firstOrders(): Promise<Map<string, number>> {

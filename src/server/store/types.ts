@@ -1,10 +1,11 @@
 import type { NormalizedEvent } from '../../kpi/events';
+import type { Key } from '../ingest/recentKeys';
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 
 /** An accepted event as the store writes it. */
 export interface StoredEvent extends NormalizedEvent {
-  /** 64-bit hash of event_id as 16 hex digits: the idempotency key. */
-  key: string;
+  /** 64-bit hash of event_id: the idempotency key. */
+  key: Key;
   /** Receive time, epoch ms. */
   received: number;
   /** True when this is the earliest order event of its order_id. */
@@ -25,7 +26,7 @@ export interface EventStore {
   /** Appends rows and resolves only once they are durable; `demote` lists order_ids whose earlier first-order row must lose the flag. */
   append(rows: StoredEvent[], demote: string[]): Promise<void>;
   /** Idempotency keys of events received since the given time. */
-  recentKeys(sinceMs: number): Promise<string[]>;
+  recentKeys(sinceMs: number): Promise<Key[]>;
   /** Earliest order time of every order_id. */
   firstOrders(): Promise<Map<string, number>>;
   aggregate(plan: AggregatePlan): Promise<AggregateRow[]>;
