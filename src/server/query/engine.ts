@@ -4,7 +4,7 @@ import { comparisonOffset, type AggregateTerm, type Filter, type ResolvedQuery }
 import { bucketStart, bucketStarts, offsetSegments } from '../../kpi/time';
 import type { EventStore } from '../store/types';
 import type { AggregatePlan, AggregateRow } from './plan';
-import { hourAligned, sourceFor, type Source } from './rollups';
+import { slotAligned, sourceFor, type Source } from './rollups';
 
 export interface Series {
   labels: Record<string, string>;
@@ -28,7 +28,7 @@ interface GroupData {
 }
 
 export interface EngineOptions {
-  /** Answer from the hourly rollups where they can (default); false reads raw events only. */
+  /** Answer from the rollups where they can (default); false reads raw events only. */
   rollups?: boolean;
 }
 
@@ -37,7 +37,7 @@ export interface EngineOptions {
  * the events; the rows of each source are merged back by bucket and group.
  */
 async function aggregate(store: EventStore, plan: AggregatePlan, opts: EngineOptions): Promise<AggregateRow[]> {
-  const aligned = opts.rollups !== false && hourAligned(plan.bucket);
+  const aligned = opts.rollups !== false && slotAligned(plan.bucket);
   const bySource = new Map<Source, number[]>();
   plan.terms.forEach((t, i) => {
     const source = aligned ? sourceFor(t, plan.filters, plan.groupBy, aligned) : 'events';

@@ -3,7 +3,7 @@ import { DIMENSION_NAMES } from '../../kpi/catalog';
 import type { Filter } from '../../kpi/query';
 import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
-import { fullHours, type Source } from '../query/rollups';
+import { fullSlots, type Source } from '../query/rollups';
 
 /**
  * SQL for the DuckDB store. Identifiers come only from allow-lists (the dimension names of the
@@ -53,7 +53,7 @@ function conditionSql(where: RowCondition, filters: Filter[], p: SqlParams, sour
   if (where.type && source === 'visitors') parts.push('ordered');
   else if (where.type) parts.push(`type = ${p.bind(where.type)}`);
   if (where.status) parts.push(`status = ${p.bind(where.status)}`);
-  if (where.zeroResults) parts.push(source === 'hourly' ? 'zero' : 'results = 0');
+  if (where.zeroResults) parts.push(source === 'counts' ? 'zero' : 'results = 0');
   if (where.firstOrder) parts.push('first_order');
   for (const f of filters) parts.push(filterSql(f, p));
   return parts;
@@ -64,7 +64,7 @@ function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams, source: Sou
   const filter = conds.length ? ` FILTER (WHERE ${conds.join(' AND ')})` : '';
   switch (a.op) {
     case 'count':
-      return source === 'hourly' ? `coalesce(sum(n)${filter}, 0)` : `count(*)${filter}`;
+      return source === 'counts' ? `coalesce(sum(n)${filter}, 0)` : `count(*)${filter}`;
     case 'sum':
       return `sum(amount)${filter}`;
     case 'distinct':
@@ -104,21 +104,21 @@ function rangeSql(from: number, to: number, filters: Filter[], p: SqlParams): st
   return [`ts >= ${p.bind(from)}`, `ts < ${p.bind(to)}`, ...filters.map((f) => filterSql(f, p))];
 }
 
-const HOURLY_COLUMNS = 'type, channel, device, platform, region, category, status, method';
+const COUNT_COLUMNS = 'type, channel, device, platform, region, category, status, method';
 const VISITOR_COLUMNS = 'visitor_id, channel, device, platform, region';
 
-/** Rollup rows for the full hours of the range plus raw events for the partial hours at its edges. */
+/** Rollup rows for the full slots of the range plus raw events for the partial slots at its edges. */
 function sourceSql(plan: AggregatePlan, p: SqlParams): string {
   const source = plan.source ?? 'events';
   if (source === 'events') return 'events';
-  const { h0, h1 } = fullHours(plan.from, plan.to);
-  const hours = `hour >= ${p.bind(h0)} AND hour < ${p.bind(h1)}`;
-  const edges = `((ts >= ${p.bind(plan.from)} AND ts < ${p.bind(h0)}) OR (ts >= ${p.bind(h1)} AND ts < ${p.bind(plan.to)}))`;
-  if (source === 'hourly') {
-    return `(SELECT hour AS ts, ${HOURLY_COLUMNS}, zero, first_order, n, amount FROM hourly WHERE ${hours}
-      UNION ALL SELECT ts, ${HOURLY_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${edges}) AS src`;
+  const { s0, s1 } = fullSlots(plan.from, plan.to);
+  const slots = `slot >= ${p.bind(s0)} AND slot < ${p.bind(s1)}`;
+  const edges = `((ts >= ${p.bind(plan.from)} AND ts < ${p.bind(s0)}) OR (ts >= ${p.bind(s1)} AND ts < ${p.bind(plan.to)}))`;
+  if (source === 'counts') {
+    return `(SELECT slot AS ts, ${COUNT_COLUMNS}, zero, first_order, n, amount FROM slot_counts WHERE ${slots}
+      UNION ALL SELECT ts, ${COUNT_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${edges}) AS src`;
   }
-  return `(SELECT hour AS ts, ${VISITOR_COLUMNS}, ordered FROM visitor_hourly WHERE ${hours}
+  return `(SELECT slot AS ts, ${VISITOR_COLUMNS}, ordered FROM slot_visitors WHERE ${slots}
     UNION ALL SELECT ts, ${VISITOR_COLUMNS}, type = 'order' AS ordered FROM events WHERE ${edges}) AS src`;
 }
 

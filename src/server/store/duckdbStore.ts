@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, valuesQuery, type SqlParams } from './duckdbSql';
-import { hourlyRows, visitorRows, type HourlyRow, type VisitorRow } from './rollupRows';
+import { SLOT } from '../query/rollups';
+import { countRows, visitorRows, type CountRow, type VisitorRow } from './rollupRows';
 import type { Key } from '../ingest/recentKeys';
 import type { Annotation, EventStore, StoredEvent } from './types';
 
@@ -82,6 +83,37 @@ const MIGRATIONS: string[] = [
   );
   INSERT INTO visitor_hourly SELECT ts // 3600000 * 3600000, visitor_id, channel, device, platform, region, bool_or(type = 'order')
     FROM events GROUP BY ALL;`,
+  // 15-minute slots replace the hourly rollups (7-day charts use 15m buckets).
+  `DROP TABLE hourly;
+  DROP TABLE visitor_hourly;
+  CREATE TABLE slot_counts (
+    slot BIGINT NOT NULL,
+    type VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    method VARCHAR NOT NULL,
+    zero BOOLEAN NOT NULL,
+    first_order BOOLEAN NOT NULL,
+    n BIGINT NOT NULL,
+    amount DOUBLE
+  );
+  INSERT INTO slot_counts SELECT ts // 900000 * 900000, type, channel, device, platform, region, category, status, method,
+    coalesce(results = 0, false), first_order, count(*), sum(amount) FROM events GROUP BY ALL ORDER BY 1;
+  CREATE TABLE slot_visitors (
+    slot BIGINT NOT NULL,
+    visitor_id VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    ordered BOOLEAN NOT NULL
+  );
+  INSERT INTO slot_visitors SELECT ts // 900000 * 900000, visitor_id, channel, device, platform, region, bool_or(type = 'order')
+    FROM events GROUP BY ALL ORDER BY 1;`,
 ];
 
 export interface DuckdbStoreOptions {
@@ -164,8 +196,8 @@ function appendRow(a: DuckDBAppender, e: StoredEvent): void {
   a.endRow();
 }
 
-function appendHourly(a: DuckDBAppender, r: HourlyRow): void {
-  a.appendBigInt(BigInt(r.hour));
+function appendCounts(a: DuckDBAppender, r: CountRow): void {
+  a.appendBigInt(BigInt(r.slot));
   a.appendVarchar(r.type);
   a.appendVarchar(r.channel);
   a.appendVarchar(r.device);
@@ -182,7 +214,7 @@ function appendHourly(a: DuckDBAppender, r: HourlyRow): void {
 }
 
 function appendVisitor(a: DuckDBAppender, r: VisitorRow): void {
-  a.appendBigInt(BigInt(r.hour));
+  a.appendBigInt(BigInt(r.slot));
   a.appendVarchar(r.visitor_id);
   a.appendVarchar(r.channel);
   a.appendVarchar(r.device);
@@ -219,8 +251,8 @@ class DuckdbStore implements EventStore {
     await this.writer.run('BEGIN');
     try {
       await this.appendAll('events', rows, appendRow);
-      await this.appendAll('hourly', hourlyRows(rows), appendHourly);
-      await this.appendAll('visitor_hourly', visitorRows(rows), appendVisitor);
+      await this.appendAll('slot_counts', countRows(rows), appendCounts);
+      await this.appendAll('slot_visitors', visitorRows(rows), appendVisitor);
       for (const orderId of demote) await this.demote(orderId);
       await this.writer.run('COMMIT');
     } catch (e) {
@@ -245,11 +277,11 @@ class DuckdbStore implements EventStore {
       `SELECT ts, channel, device, platform, region, category, status, method, amount FROM events WHERE ${stale}`,
       [orderId],
     );
-    const corrections: HourlyRow[] = [];
+    const corrections: CountRow[] = [];
     for (const r of result.getRows()) {
       const amount = r[8] === null ? null : Number(r[8]);
       const base = {
-        hour: Math.floor(Number(r[0]) / 3_600_000) * 3_600_000,
+        slot: Math.floor(Number(r[0]) / SLOT) * SLOT,
         type: 'order',
         channel: String(r[1]),
         device: String(r[2]),
@@ -264,7 +296,7 @@ class DuckdbStore implements EventStore {
       corrections.push({ ...base, first_order: false, n: 1, amount });
     }
     await this.writer.run(`UPDATE events SET first_order = false WHERE ${stale}`, [orderId]);
-    await this.appendAll('hourly', corrections, appendHourly);
+    await this.appendAll('slot_counts', corrections, appendCounts);
   }
 
   async recentKeys(sinceMs: number): Promise<Key[]> {
@@ -338,12 +370,12 @@ class DuckdbStore implements EventStore {
   }
 
   async prune(beforeMs: number): Promise<number> {
-    const hour = Math.floor(beforeMs / 3_600_000) * 3_600_000;
+    const slot = Math.floor(beforeMs / SLOT) * SLOT;
     await this.writer.run('BEGIN');
     try {
-      const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [hour]);
-      await this.writer.run('DELETE FROM hourly WHERE hour < $1', [hour]);
-      await this.writer.run('DELETE FROM visitor_hourly WHERE hour < $1', [hour]);
+      const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [slot]);
+      await this.writer.run('DELETE FROM slot_counts WHERE slot < $1', [slot]);
+      await this.writer.run('DELETE FROM slot_visitors WHERE slot < $1', [slot]);
       await this.writer.run('COMMIT');
       return Number(result.rowsChanged);
     } catch (e) {

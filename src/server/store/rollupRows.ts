@@ -1,10 +1,10 @@
-import { HOUR } from '../../kpi/time';
+import { SLOT } from '../query/rollups';
 import type { StoredEvent } from './types';
 
 /** The rollup rows of a batch (see query/rollups.ts), aggregated in memory before appending. */
 
-export interface HourlyRow {
-  hour: number;
+export interface CountRow {
+  slot: number;
   type: string;
   channel: string;
   device: string;
@@ -20,7 +20,7 @@ export interface HourlyRow {
 }
 
 export interface VisitorRow {
-  hour: number;
+  slot: number;
   visitor_id: string;
   channel: string;
   device: string;
@@ -31,20 +31,20 @@ export interface VisitorRow {
 
 const SEP = '\u0001';
 
-export function hourlyRows(rows: StoredEvent[]): HourlyRow[] {
-  const out = new Map<string, HourlyRow>();
+export function countRows(rows: StoredEvent[]): CountRow[] {
+  const out = new Map<string, CountRow>();
   for (const e of rows) {
-    const hour = Math.floor(e.ts / HOUR) * HOUR;
+    const slot = Math.floor(e.ts / SLOT) * SLOT;
     const status = e.status ?? '';
     const zero = e.results === 0;
-    const key = [hour, e.type, e.channel, e.device, e.platform, e.region, e.category, status, e.method, zero, e.first_order].join(SEP);
+    const key = [slot, e.type, e.channel, e.device, e.platform, e.region, e.category, status, e.method, zero, e.first_order].join(SEP);
     const row = out.get(key);
     if (row) {
       row.n++;
       if (e.amount !== null) row.amount = (row.amount ?? 0) + e.amount;
     } else {
       out.set(key, {
-        hour,
+        slot,
         type: e.type,
         channel: e.channel,
         device: e.device,
@@ -66,11 +66,11 @@ export function hourlyRows(rows: StoredEvent[]): HourlyRow[] {
 export function visitorRows(rows: StoredEvent[]): VisitorRow[] {
   const out = new Map<string, VisitorRow>();
   for (const e of rows) {
-    const hour = Math.floor(e.ts / HOUR) * HOUR;
-    const key = [hour, e.visitor_id, e.channel, e.device, e.platform, e.region].join(SEP);
+    const slot = Math.floor(e.ts / SLOT) * SLOT;
+    const key = [slot, e.visitor_id, e.channel, e.device, e.platform, e.region].join(SEP);
     const row = out.get(key);
     if (row) row.ordered ||= e.type === 'order';
-    else out.set(key, { hour, visitor_id: e.visitor_id, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
+    else out.set(key, { slot, visitor_id: e.visitor_id, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
   }
   return [...out.values()];
 }
