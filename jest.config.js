@@ -1,5 +1,5 @@
 /** Jest runs TypeScript through swc; tests sit next to the code they test. */
-const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } }] };
+const transform = { '^.+\\.m?(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } }] };
 
 module.exports = {
   testTimeout: 60000,

@@ -32,7 +32,8 @@ module.exports = (env, argv) =>
       filename: '[name].js',
       library: { type: 'amd' },
       publicPath: `public/plugins/${id}/`,
-      clean: true,
+      // The backend build writes gpx_* executables into the same folder: keep them.
+      clean: { keep: /^gpx_/ },
       uniqueName: id,
     },
     externals,

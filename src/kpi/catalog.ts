@@ -1,4 +1,4 @@
-import { COMMON_DIMENSIONS, type EventType } from './events';
+import { COMMON_DIMENSIONS, type EventType } from './vocabulary';
 
 /**
  * The metric catalog of DESIGN.md "Metrics". Each metric is either a base aggregate the store

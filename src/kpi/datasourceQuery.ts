@@ -1,4 +1,5 @@
-import type { Compare, Filter, Format, KpiQueryRequest } from './query';
+import type { Filter, KpiQueryRequest } from './query';
+import type { Compare, Format } from './vocabulary';
 
 /**
  * The query JSON a Grafana panel saves for the shopmon datasource. The frontend editor writes it,
@@ -77,6 +78,11 @@ export function isRunnable(q: ShopmonQuery): boolean {
   return (q.editorMode ?? 'builder') === 'code' ? Boolean(q.expr?.trim()) : Boolean(q.metric);
 }
 
+/** Filter rows still being edited in the builder (no dimension or no values) are left out. */
+function completeFilters(filters: Filter[] | undefined): Filter[] {
+  return (filters ?? []).filter((f) => f.dimension && Array.isArray(f.values) && f.values.length > 0);
+}
+
 /** The /v1/query body for a saved query. The bucket size comes from the query or from the range and maxDataPoints. */
 export function toKpiRequest(q: ShopmonQuery, ctx: RequestContext): KpiQueryRequest {
   const code = (q.editorMode ?? 'builder') === 'code';
@@ -84,9 +90,10 @@ export function toKpiRequest(q: ShopmonQuery, ctx: RequestContext): KpiQueryRequ
   const body: KpiQueryRequest = {
     from: ctx.from,
     to: ctx.to,
-    interval: q.interval && q.interval !== 'auto' ? q.interval : 'auto',
+    // An alert rule copied from a panel may still say $__interval: Grafana does not expand it there.
+    interval: q.interval && q.interval !== 'auto' && !q.interval.startsWith('$') ? q.interval : 'auto',
     max_points: points,
-    filters: q.filters ?? [],
+    filters: completeFilters(q.filters),
     group_by: q.groupBy ?? [],
     compare: q.compare ?? 'none',
     format: q.format ?? 'timeseries',
@@ -105,7 +112,7 @@ export function toFunnelRequest(q: ShopmonQuery, ctx: RequestContext) {
     from: ctx.from,
     to: ctx.to,
     ...(q.funnelSteps?.length ? { steps: q.funnelSteps } : {}),
-    filters: q.filters ?? [],
+    filters: completeFilters(q.filters),
     group_by: q.groupBy ?? [],
     ...(q.funnelWindow ? { window: q.funnelWindow } : {}),
   };

@@ -1,29 +1,17 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { isCurrency } from './currencies';
+import { parseTimestamp } from './timestamp';
+import { EVENT_TYPES, type EventType } from './vocabulary';
+
+export { parseTimestamp };
 
 /**
  * The ingest envelope of DESIGN.md "Event ingest": one TypeBox schema per event type is the
  * single source of the TypeScript types and of the validation rules.
  */
 
-export const EVENT_TYPES = [
-  'page_view',
-  'impression',
-  'product_view',
-  'add_to_cart',
-  'search',
-  'order',
-  'payment',
-  'refund',
-  'signup',
-  'withdrawal',
-  'product_listed',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** Dimensions every event may carry; they are queryable and read as "" when absent. */
-export const COMMON_DIMENSIONS = ['channel', 'device', 'platform', 'region', 'page_type', 'category', 'product_id'] as const;
+export { EVENT_TYPES, COMMON_DIMENSIONS, type EventType } from './vocabulary';
 
 export const LIMITS = {
   id: 128,
@@ -162,19 +150,6 @@ export interface ValidationContext {
 }
 
 export type ValidationResult = { ok: true; event: NormalizedEvent } | { ok: false; errors: FieldError[] };
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
-export function parseTimestamp(value: string | number, field = 'ts'): number | FieldError {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) ? value : { field, message: 'must be an integer of epoch milliseconds' };
-  }
-  if (!RFC3339.test(value)) {
-    return { field, message: 'must be RFC 3339 with a time zone (2026-11-25T09:30:00Z) or epoch milliseconds' };
-  }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? { field, message: `"${value}" is not a valid date and time` } : ms;
-}
 
 function schemaErrors(type: EventType, raw: unknown): FieldError[] {
   const errors: FieldError[] = [];

@@ -1,17 +1,14 @@
 import type { Aggregate, Catalog, MetricDefinition } from './catalog';
 import { DIMENSION_NAMES } from './catalog';
-import { parseTimestamp } from './events';
+import { parseTimestamp } from './timestamp';
 import { parseExpression, selectorsOf, type Expr, type MatchOp } from './expression';
 import { autoInterval, compareOffset, DAY, intervalMs, isValidTimeZone, parseInterval, type Interval } from './time';
 
 /** The query model of DESIGN.md "Query API", shared by the service, the backend plugin and the editor. */
 
-export const FILTER_OPS = ['eq', 'neq', 'in', 'not_in', 'contains', 'not_contains', 'regex', 'not_regex'] as const;
-export type FilterOp = (typeof FILTER_OPS)[number];
-export const COMPARES = ['none', 'previous_period', '1d', '1w', '1y'] as const;
-export type Compare = (typeof COMPARES)[number];
-export const FORMATS = ['timeseries', 'total', 'table'] as const;
-export type Format = (typeof FORMATS)[number];
+import { COMPARES, FILTER_OPS, FORMATS, type Compare, type FilterOp, type Format } from './vocabulary';
+
+export { COMPARES, FILTER_OPS, FORMATS, type Compare, type FilterOp, type Format };
 
 export interface Filter {
   dimension: string;

@@ -1,10 +1,8 @@
-import { COMMON_DIMENSIONS, EVENT_TYPES } from '../../kpi/events';
+import { COMMON_DIMENSIONS, DEFAULT_FUNNEL, FUNNEL_STEPS } from '../../kpi/vocabulary';
 import { parseTimeField, validateFilters, type QueryError } from '../../kpi/query';
 import { DAY, intervalMs, parseInterval } from '../../kpi/time';
 import type { FunnelPlan, FunnelRow } from './plan';
 
-export const FUNNEL_STEPS: readonly string[] = ['visit', 'payment_succeeded', ...EVENT_TYPES];
-export const DEFAULT_FUNNEL = ['visit', 'product_view', 'add_to_cart', 'order', 'payment_succeeded'];
 
 type Result<T> = { ok: true; value: T } | { ok: false; error: QueryError };
 const fail = (field: string, message: string): { ok: false; error: QueryError } => ({ ok: false, error: { field, message } });

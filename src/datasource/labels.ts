@@ -1,0 +1,110 @@
+/** User-facing strings of the datasource editors, in one place. */
+export const labels = {
+  config: {
+    connection: 'KPI service',
+    url: { label: 'URL', tooltip: 'Base URL of the shopmon KPI service as the Grafana server reaches it, for example http://kpi:8787.' },
+    queryKey: {
+      label: 'Query key',
+      tooltip: 'A read-only query key of the KPI service (SHOPMON_QUERY_KEYS). Stored encrypted; never sent to the browser.',
+      placeholder: 'Query key',
+    },
+    defaults: 'Query defaults',
+    timezone: {
+      label: 'Time zone',
+      tooltip: 'IANA time zone for aligning day and hour buckets when a query sets none. Empty: the KPI service default.',
+      placeholder: 'Service default',
+    },
+    timeout: { label: 'Timeout', tooltip: 'Seconds the backend waits for the KPI service before failing a query.' },
+    timezoneInvalid: (tz: string) => `Unknown IANA time zone "${tz}"; use a name such as Asia/Seoul or UTC.`,
+    timeoutInvalid: 'Enter a whole number of seconds from 1 to 300.',
+    urlInvalid: 'Enter an http:// or https:// URL.',
+  },
+  query: {
+    kind: { label: 'Query', kpi: 'KPI', funnel: 'Funnel' },
+    mode: { label: 'Editor', builder: 'Builder', code: 'Code' },
+    funnelNoCode: 'Funnel queries are edited in the builder.',
+    kindInCode: 'Switch to the builder to make a funnel query.',
+    catalogError: 'Could not load the metric catalog',
+    variablesGroup: 'Variables',
+    metric: { label: 'Metric', tooltip: 'A KPI of the shopmon catalog.', placeholder: 'Choose a metric' },
+    unit: 'Unit',
+    dimensions: 'Dimensions',
+    filters: { label: 'Filters', add: 'Add filter', remove: 'Remove filter', dimension: 'Dimension', values: 'Values' },
+    groupBy: { label: 'Group by', tooltip: 'One series per combination of these dimensions (at most 3).', placeholder: 'No grouping' },
+    interval: { label: 'Interval', tooltip: 'Bucket size. Auto picks one from the time range and panel width.' },
+    intervalInvalid: 'Use auto, a duration such as 5m, 1h, 1d, 1w, 1M, or a variable.',
+    compare: { label: 'Compare' },
+    format: { label: 'Format' },
+    alias: {
+      label: 'Legend',
+      tooltip: 'Series name; {{channel}} is replaced by the series label of that dimension, {{metric}} by the metric.',
+      placeholder: 'Auto',
+    },
+    limit: { label: 'Top', tooltip: 'Keep the groups with the largest totals.', placeholder: 'All' },
+    other: { label: 'Other', tooltip: 'Sum the groups beyond the limit into one series named __other__.' },
+    timezone: { label: 'Time zone', tooltip: 'Overrides the datasource time zone for this query.', placeholder: 'Datasource default' },
+    funnelSteps: {
+      label: 'Steps',
+      tooltip: 'Events in order. visit is a page view, payment_succeeded a successful payment.',
+      placeholder: 'Default steps',
+    },
+    funnelWindow: {
+      label: 'Window',
+      tooltip: 'Each step must happen within this time of the visitor\u2019s first step. Empty: the whole range.',
+      placeholder: 'Whole range',
+    },
+    code: {
+      label: 'Expression',
+      placeholder: 'payments_failed{channel=~"$channel"} / payments * 100 by (method)',
+      valid: 'Expression is valid',
+      suggestions: 'Suggestions',
+      errorAt: (line: number, column: number, message: string) => `Line ${line}, column ${column}: ${message}`,
+    },
+  },
+  conversion: {
+    notConvertibleFilter: (dimension: string, op: string) =>
+      `The filter on ${dimension} uses "${op}", which the expression language cannot write; only =, !=, =~ and !~ map to code. Change or remove it to switch.`,
+    variableInList: (dimension: string) =>
+      `The filter on ${dimension} mixes a variable with other values; in code write one matcher per value or use =~ with the variable alone.`,
+    noMetric: 'Choose a metric before switching to code.',
+    parseError: (message: string) => `The expression does not parse (${message}); fix it to switch to the builder.`,
+    notSelector: 'Only a single metric with matchers (and by) can be shown in the builder. Simplify the expression to switch.',
+  },
+  catalogCheck: {
+    unknownMetric: (name: string) => `unknown metric "${name}"`,
+    dimensionNotAvailable: (dimension: string, metric: string, allowed: string[]) =>
+      `dimension "${dimension}" is not available for ${metric}; it accepts ${allowed.join(', ')}`,
+  },
+  variableQuery: {
+    empty: 'Write a query: metrics(), metrics(area), dimensions(), dimensions(metric), dimension_values(dimension) or dimension_values(dimension, "text")',
+    unknownFunction: (name: string) =>
+      `unknown function "${name}"; use metrics(), dimensions() or dimension_values(dimension, "text")`,
+    syntax: (at: number, message: string) => `variable query, character ${at}: ${message}`,
+    arity: (name: string, usage: string) => `${name} takes ${usage}`,
+    unknownMetric: (name: string) => `unknown metric "${name}"; metrics() lists them`,
+  },
+  annotations: {
+    tags: { label: 'Tags', tooltip: 'Only annotations that carry all these tags (comma-separated). Empty: all annotations.', placeholder: 'deploy, incident' },
+  },
+  compareOptions: { none: 'None', previous_period: 'Previous period', '1d': '1 day ago', '1w': '1 week ago', '1y': '1 year ago' },
+  formatOptions: { timeseries: 'Time series', table: 'Table', total: 'Total' },
+  filterOps: {
+    eq: '=',
+    neq: '!=',
+    in: 'in',
+    not_in: 'not in',
+    contains: 'contains',
+    not_contains: 'not contains',
+    regex: '=~',
+    not_regex: '!~',
+  },
+  areas: {
+    traffic: 'Traffic',
+    search: 'Search',
+    orders: 'Orders',
+    payments: 'Payments',
+    members: 'Members',
+    catalog: 'Catalog',
+    'web performance': 'Web performance',
+  } as Record<string, string>,
+};
