@@ -1,0 +1,1 @@
+export { PanelStatus } from './PanelStatus';

@@ -1,0 +1,1 @@
+export { ReducerEditor } from './ReducerEditor';

@@ -1,0 +1,1 @@
+export { ShopmonPanel } from './ShopmonPanel';
