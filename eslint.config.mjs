@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/cache/**', 'coverage/**', '*.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/cache/**', 'coverage/**', '*.config.js', 'jest.*.js', 'webpack.config.js'], },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -61,6 +61,8 @@ export interface ResolvedQuery {
   other: boolean;
   /** Unit of the result: the metric's unit for a single selector, else "short". */
   unit: string;
+  /** The metric's direction for a single selector, else null. */
+  higherIsBetter: boolean | null;
 }
 
 export const QUERY_LIMITS = { maxFilters: 20, maxValues: 1000, maxGroupBy: 3, maxPoints: 11_000, maxRangeDays: 800 };
@@ -233,7 +235,7 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
       terms.set(term.id, term);
     }
   }
-  const only = selectors.length === 1 && resolved.value.expr.kind === 'selector' ? selectors[0]!.metric.unit : 'short';
+  const single = selectors.length === 1 && resolved.value.expr.kind === 'selector' ? selectors[0]!.metric : null;
   return {
     ok: true,
     value: {
@@ -250,7 +252,8 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
       format: format.value,
       limit: limit ?? null,
       other: req.other === true,
-      unit: only,
+      unit: single?.unit ?? 'short',
+      higherIsBetter: single?.higher_is_better ?? null,
     },
   };
 }

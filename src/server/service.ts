@@ -54,7 +54,8 @@ export async function createService(config: Config): Promise<Service> {
     if (keyMatches(token, keys[kind])) return;
     const other: KeyKind = kind === 'ingest' ? 'query' : 'ingest';
     if (keyMatches(token, keys[other])) {
-      throw new ApiError(401, 'wrong_key_kind', `this is a ${other} key; ${request.url.split('?')[0]} needs an ${kind === 'ingest' ? 'ingest' : 'query'} key`, 'authorization');
+      const article = (k: KeyKind) => (k === 'ingest' ? 'an ingest' : 'a query');
+      throw new ApiError(401, 'wrong_key_kind', `this is ${article(other)} key; ${request.url.split('?')[0]} needs ${article(kind)} key`, 'authorization');
     }
     throw new ApiError(401, 'unknown_key', `unknown ${kind} key`, 'authorization');
   };

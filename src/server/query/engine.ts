@@ -15,6 +15,7 @@ export interface Series {
 export interface QueryAnswer {
   interval: string;
   unit: string;
+  higher_is_better?: boolean;
   series: Series[];
   compare?: { offset_ms: number; series: Series[] };
 }
@@ -173,6 +174,7 @@ export async function runQuery(q: ResolvedQuery, store: EventStore, catalog: Cat
   ]);
   const series = await limitGroups(q, current, store, catalog, q.from, q.to, opts);
   const answer: QueryAnswer = { interval: q.format === 'total' ? 'total' : q.interval.text, unit: q.unit, series };
+  if (q.higherIsBetter !== null) answer.higher_is_better = q.higherIsBetter;
   if (offset !== null && previous) {
     const keep = new Set(series.map((s) => JSON.stringify(s.labels)));
     const shifted = previous
