@@ -29,7 +29,7 @@ function dirBytes(dir: string): number {
 }
 
 async function main(): Promise<void> {
-  const dataDir = join(CACHE, `store-${EVENTS}`);
+  const dataDir = process.env.BENCH_STORE_DIR ?? join(CACHE, `store-${EVENTS}`);
   if (!existsSync(dataDir)) throw new Error(`${dataDir} is missing: run npm run bench:ingest first (BENCH_EVENTS=${EVENTS})`);
   const svc = await startService(dataDir);
   const rows: string[] = [];
