@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse as load } from 'yaml';
 import { incidentsFor } from '../../src/demo/generator';
 import { dataEnd, SEED, startShopData, STACK_RATE, type ShopData } from '../fixtures/shopData';
 import { decodeFrames } from '../host/frames';

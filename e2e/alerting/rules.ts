@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse as load } from 'yaml';
 
 /**
  * Alert rules in Grafana's file provisioning format (apiVersion 1, groups[].rules[]), read with
- * js-yaml. Durations are Prometheus-style ("90s", "5m", "1h30m").
+ * the yaml package. Durations are Prometheus-style ("90s", "5m", "1h30m").
  */
 
 export interface AlertQuery {
@@ -71,7 +71,7 @@ export function ruleFiles(dir: string): string[] {
 export function loadRules(files: string[]): LoadedRule[] {
   const out: LoadedRule[] = [];
   for (const file of files) {
-    const doc = load(readFileSync(file, 'utf8'), { filename: file }) as { groups?: RuleGroup[] } | null;
+    const doc = load(readFileSync(file, 'utf8')) as { groups?: RuleGroup[] } | null;
     for (const group of doc?.groups ?? []) {
       for (const rule of group.rules ?? []) {
         out.push({ ...rule, file, group: group.name, folder: group.folder, intervalMs: parseDuration(group.interval), forMs: parseDuration(rule.for) });
