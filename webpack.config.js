@@ -32,8 +32,8 @@ module.exports = (env, argv) =>
       filename: '[name].js',
       library: { type: 'amd' },
       publicPath: `public/plugins/${id}/`,
-      // The backend build writes gpx_* executables into the same folder: keep them.
-      clean: { keep: /^gpx_/ },
+      // The backend build writes gpx_* executables and proto/ into the same folder: keep them.
+      clean: { keep: /^(gpx_|proto)/ },
       uniqueName: id,
     },
     externals,

@@ -176,9 +176,12 @@ export async function runQuery(q: ResolvedQuery, store: EventStore, catalog: Cat
   const answer: QueryAnswer = { interval: q.format === 'total' ? 'total' : q.interval.text, unit: q.unit, series };
   if (q.higherIsBetter !== null) answer.higher_is_better = q.higherIsBetter;
   if (offset !== null && previous) {
-    const keep = new Set(series.map((s) => JSON.stringify(s.labels)));
+    // Comparison series follow the order of the current ones, so panel colours stay put.
+    const order = new Map(series.map((s, i) => [JSON.stringify(s.labels), i]));
+    const rank = (s: Series) => order.get(JSON.stringify(s.labels)) ?? 0;
     const shifted = previous
-      .filter((s) => keep.has(JSON.stringify(s.labels)) || q.groupBy.length === 0)
+      .filter((s) => order.has(JSON.stringify(s.labels)) || q.groupBy.length === 0)
+      .sort((a, b) => rank(a) - rank(b))
       .map((s) => ({ ...s, ...(s.points ? { points: s.points.map(([t, v]): [number, number | null] => [t + offset, v]) } : {}) }));
     answer.compare = { offset_ms: offset, series: shifted };
   }
