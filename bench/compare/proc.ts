@@ -49,13 +49,6 @@ export function asUser(user: string | null, cmd: string, args: string[]): [strin
   return ['runuser', ['-u', user, '--', cmd, ...args]];
 }
 
-/** Bytes used on disk by a directory tree (du -sb: apparent sizes of all files). */
-export function duBytes(path: string): number {
-  if (!existsSync(path)) return 0;
-  const r = spawnSync('du', ['-sb', path], { encoding: 'utf8' });
-  return Number(r.stdout.split(/\s/)[0] ?? 0);
-}
-
 /** Allocated blocks of a directory tree (du -sk), in bytes: what the disk really holds. */
 export function duAllocated(path: string): number {
   if (!existsSync(path)) return 0;
