@@ -9,6 +9,9 @@ export interface Config {
   dataDir: string;
   store: 'duckdb' | 'clickhouse';
   clickhouseUrl: string;
+  clickhouseUser: string;
+  clickhousePassword: string;
+  clickhouseDatabase: string;
   ingestKeys: string[];
   queryKeys: string[];
   currency: string;
@@ -29,6 +32,9 @@ export const DEFAULTS = {
   dataDir: './data',
   store: 'duckdb',
   clickhouseUrl: 'http://127.0.0.1:8123',
+  clickhouseUser: 'default',
+  clickhousePassword: '',
+  clickhouseDatabase: 'shopmon',
   currency: 'KRW',
   retentionDays: 400,
   timezone: 'Asia/Seoul',
@@ -55,12 +61,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const currency = env.SHOPMON_CURRENCY ?? DEFAULTS.currency;
   const timezone = env.SHOPMON_TIMEZONE ?? DEFAULTS.timezone;
   if (!isValidTimeZone(timezone)) throw new Error(`SHOPMON_TIMEZONE: unknown IANA time zone "${timezone}"`);
+  const clickhouseDatabase = env.SHOPMON_CLICKHOUSE_DATABASE ?? DEFAULTS.clickhouseDatabase;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(clickhouseDatabase)) {
+    throw new Error(`SHOPMON_CLICKHOUSE_DATABASE must be a plain name (letters, digits, _), got "${clickhouseDatabase}"`);
+  }
+  const clickhouseUrl = env.SHOPMON_CLICKHOUSE_URL ?? DEFAULTS.clickhouseUrl;
+  if (store === 'clickhouse' && !/^https?:\/\/[^/]+/.test(clickhouseUrl)) {
+    throw new Error(`SHOPMON_CLICKHOUSE_URL must be an http(s) URL of ClickHouse's HTTP interface, got "${clickhouseUrl}"`);
+  }
   return {
     host: env.SHOPMON_HOST ?? DEFAULTS.host,
     port: int(env, 'SHOPMON_PORT', DEFAULTS.port, 0),
     dataDir: resolve(env.SHOPMON_DATA_DIR ?? DEFAULTS.dataDir),
     store,
-    clickhouseUrl: env.SHOPMON_CLICKHOUSE_URL ?? DEFAULTS.clickhouseUrl,
+    clickhouseUrl,
+    clickhouseUser: env.SHOPMON_CLICKHOUSE_USER ?? DEFAULTS.clickhouseUser,
+    clickhousePassword: env.SHOPMON_CLICKHOUSE_PASSWORD ?? DEFAULTS.clickhousePassword,
+    clickhouseDatabase,
     ingestKeys: list(env.SHOPMON_INGEST_KEYS),
     queryKeys: list(env.SHOPMON_QUERY_KEYS),
     currency,

@@ -1,4 +1,7 @@
 import { startTestServer, type TestServer } from './testServer';
+import { STORES, stopSharedClickhouse, storeEnv } from './testStores';
+
+afterAll(() => stopSharedClickhouse());
 
 const T = Date.parse('2026-11-20T03:00:00Z');
 const MIN = 60_000;
@@ -14,10 +17,10 @@ const ev = (visitor: string, type: string, minute: number, extra: Record<string,
   ...extra,
 });
 
-describe('POST /v1/funnel', () => {
+describe.each(STORES)('POST /v1/funnel (%s store)', (store) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ SHOPMON_RETENTION_DAYS: '3650' });
+    s = await startTestServer({ SHOPMON_RETENTION_DAYS: '3650', ...(await storeEnv(store)) });
     const events = [
       // web-full: every step in order
       ev('web-full', 'page_view', 0), ev('web-full', 'product_view', 1), ev('web-full', 'add_to_cart', 2), ev('web-full', 'order', 3),
@@ -98,10 +101,10 @@ describe('POST /v1/funnel', () => {
   });
 });
 
-describe('catalog, dimension values and annotations', () => {
+describe.each(STORES)('catalog, dimension values and annotations (%s store)', (store) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer();
+    s = await startTestServer(await storeEnv(store));
     const now = Date.now();
     const events = ['Sneakers', 'sneakers', 'boots', 'Sneakers'].map((q, i) => ({ event_id: `dv-${i}`, type: 'search', visitor_id: 'v', query: q, results: 1, ts: now - 1000 * i }));
     await s.post('/v1/events', events);

@@ -8,6 +8,7 @@ import { GroupWriter } from './ingest/groupWriter';
 import { RecentKeys } from './ingest/recentKeys';
 import { bearer, keyMatches, loadKeys, type KeyKind, type KeySet } from './keys';
 import { createMetrics, type Metrics } from './metrics';
+import { openClickhouseStore } from './store/clickhouseStore';
 import { openDuckdbStore } from './store/duckdbStore';
 import type { EventStore } from './store/types';
 
@@ -28,7 +29,7 @@ const IDEMPOTENCY_DAYS = 8;
 
 export async function openStore(config: Config): Promise<EventStore> {
   if (config.store === 'clickhouse') {
-    throw new Error('SHOPMON_STORE=clickhouse is not available in this build yet; use duckdb');
+    return openClickhouseStore({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
   }
   return openDuckdbStore({ dataDir: config.dataDir, memoryLimit: config.memoryLimit });
 }

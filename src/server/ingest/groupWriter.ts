@@ -3,7 +3,8 @@ import type { EventStore, StoredEvent } from '../store/types';
 interface Pending {
   rows: StoredEvent[];
   demote: string[];
-  resolve: () => void;
+  /** Resolves with how many of the rows the store already held (a store-side duplicate). */
+  resolve: (existing: number) => void;
   reject: (e: unknown) => void;
 }
 
@@ -38,8 +39,8 @@ export class GroupWriter {
     return this.queued > 0 && this.queued + n > this.maxQueue;
   }
 
-  write(rows: StoredEvent[], demote: string[]): Promise<void> {
-    if (rows.length === 0) return Promise.resolve();
+  write(rows: StoredEvent[], demote: string[]): Promise<number> {
+    if (rows.length === 0) return Promise.resolve(0);
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, demote, resolve, reject });
       this.queued += rows.length;
@@ -66,9 +67,9 @@ export class GroupWriter {
       }
       const started = process.hrtime.bigint();
       try {
-        await this.store.append(group.flatMap((p) => p.rows), group.flatMap((p) => p.demote));
+        const existing = await this.store.append(group.flatMap((p) => p.rows), group.flatMap((p) => p.demote));
         this.observer.onCommit(rows, Number(process.hrtime.bigint() - started) / 1e9);
-        for (const p of group) p.resolve();
+        for (const p of group) p.resolve(existing ? p.rows.reduce((n, r) => n + (existing.has(r) ? 1 : 0), 0) : 0);
       } catch (e) {
         for (const p of group) p.reject(e);
       } finally {

@@ -40,19 +40,22 @@ export function registerEventRoutes(app: FastifyInstance, svc: Service): void {
       throw new ApiError(503, 'overloaded', `the writer has ${svc.writer.depth} events queued; retry after 1 s`);
     }
     const batch = prepareBatch(items, ctx, svc.recentKeys, svc.firstOrders);
+    let existing = 0;
     try {
-      await svc.writer.write(batch.rows, batch.demote);
+      existing = await svc.writer.write(batch.rows, batch.demote);
     } catch (e) {
       batch.undo();
       request.log.error({ err: e }, 'store write failed');
       reply.header('Retry-After', '1');
       throw new ApiError(503, 'store_unavailable', 'the events could not be stored; nothing of this request was kept, retry it');
     }
-    svc.metrics.ingestAccepted.inc(batch.rows.length);
-    svc.metrics.ingestDuplicates.inc(batch.duplicates);
+    const accepted = batch.rows.length - existing;
+    const duplicates = batch.duplicates + existing;
+    svc.metrics.ingestAccepted.inc(accepted);
+    svc.metrics.ingestDuplicates.inc(duplicates);
     svc.metrics.ingestRejected.inc(batch.rejected.length);
-    const answer = { accepted: batch.rows.length, duplicates: batch.duplicates, rejected: batch.rejected };
-    if (batch.rows.length === 0 && batch.duplicates === 0) {
+    const answer = { accepted, duplicates, rejected: batch.rejected };
+    if (accepted === 0 && duplicates === 0) {
       return reply.code(400).send({
         ...answer,
         error: { code: 'all_rejected', message: 'every event of the request was rejected; see rejected[]', field: 'events' },

@@ -6,6 +6,7 @@ import { ApiError } from '../errors';
 import { runQuery } from '../query/engine';
 import { funnelAnswer, resolveFunnel } from '../query/funnel';
 import type { Service } from '../service';
+import { StoreUnavailableError } from '../store/types';
 
 function intParam(value: unknown, field: string, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -22,8 +23,12 @@ function timeParam(value: unknown, field: string, fallback: number): number {
   return parsed.value;
 }
 
-/** Store errors caused by the request (a regex RE2 rejects) become 400s naming the field. */
+/**
+ * Store errors caused by the request (a regex RE2 rejects) become 400s naming the field; a store
+ * that does not answer is a 503 the client may retry.
+ */
 function storeError(e: unknown): never {
+  if (e instanceof StoreUnavailableError) throw new ApiError(503, 'store_unavailable', `the event store is unavailable; retry later (${e.message.split('\n')[0]})`);
   const message = e instanceof Error ? e.message : String(e);
   if (/regex|regular expression/i.test(message)) throw new ApiError(400, 'bad_regex', `the store rejected a regular expression: ${message.split('\n')[0]}`, 'filters');
   throw e;
@@ -101,7 +106,7 @@ export function registerQueryRoutes(app: FastifyInstance, svc: Service): void {
     if (!Array.isArray(tags) || tags.length > 20 || !tags.every((t) => typeof t === 'string' && t.length <= 64)) {
       throw new ApiError(400, 'bad_parameter', 'must be an array of at most 20 strings of up to 64 characters', 'tags');
     }
-    const saved = await svc.store.addAnnotation({ time, time_end: timeEnd, title: body.title, text, tags: tags as string[] });
+    const saved = await svc.store.addAnnotation({ time, time_end: timeEnd, title: body.title, text, tags: tags as string[] }).catch(storeError);
     return reply.code(201).send(saved);
   });
 }

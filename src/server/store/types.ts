@@ -23,8 +23,14 @@ export interface Annotation {
 
 export interface EventStore {
   readonly name: string;
-  /** Appends rows and resolves only once they are durable; `demote` lists order_ids whose earlier first-order row must lose the flag. */
-  append(rows: StoredEvent[], demote: string[]): Promise<void>;
+  /**
+   * Appends rows and resolves only once they are durable; `demote` lists order_ids whose earlier
+   * first-order row must lose the flag. A store that checks idempotency itself (shared by many
+   * service instances) resolves with the rows it already held and did not write again.
+   */
+  // void: stores that keep no such set (DuckDB) answer with nothing at all.
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+  append(rows: StoredEvent[], demote: string[]): Promise<ReadonlySet<StoredEvent> | void>;
   /** Idempotency keys of events received since the given time. */
   recentKeys(sinceMs: number): Promise<Key[]>;
   /** Earliest order time of every order_id. */
@@ -40,3 +46,6 @@ export interface EventStore {
   healthy(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** The store did not answer (down, unreachable, timed out): the request may be retried. */
+export class StoreUnavailableError extends Error {}

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real ClickHouse server (Debian's clickhouse-server) for tests: a plain process with a
+ * generated config in a temp dir, HTTP and native ports picked free on loopback. It can be
+ * stopped and started again on the same ports and data, to test outages.
+ */
+
+export const CLICKHOUSE_SERVER = process.env.SHOPMON_TEST_CLICKHOUSE_SERVER ?? '/usr/sbin/clickhouse-server';
+
+export function clickhouseInstalled(): boolean {
+  return existsSync(CLICKHOUSE_SERVER);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function configXml(dir: string, httpPort: number, tcpPort: number): string {
+  return `<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/server.err.log</errorlog><size>10M</size><count>1</count></logger>
+  <http_port>${httpPort}</http_port>
+  <tcp_port>${tcpPort}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>${dir}/data/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path>
+  <mark_cache_size>268435456</mark_cache_size>
+  <max_concurrent_queries>100</max_concurrent_queries>
+  <users_config>${dir}/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <timezone>UTC</timezone>
+</yandex>
+`;
+}
+
+const USERS_XML = `<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_threads>2</max_threads><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <users>
+    <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
+    <shopmon><password>s3cret pass</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></shopmon>
+  </users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`;
+
+export interface TestClickhouse {
+  url: string;
+  /** A user with a password, to test credentials. */
+  user: { name: string; password: string };
+  /** Runs one statement as the default user; returns the body. */
+  query(sql: string): Promise<string>;
+  /** Kills the server (SIGKILL): an outage. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data. */
+  start(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestClickhouse(): Promise<TestClickhouse> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopmon-ch-'));
+  for (const d of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, d), { recursive: true });
+  const httpPort = await freePort();
+  let tcpPort = await freePort();
+  while (tcpPort === httpPort) tcpPort = await freePort();
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, httpPort, tcpPort));
+  writeFileSync(join(dir, 'users.xml'), USERS_XML);
+  const url = `http://127.0.0.1:${httpPort}`;
+  let child: ChildProcess | null = null;
+
+  const query = async (sql: string): Promise<string> => {
+    const res = await fetch(`${url}/`, { method: 'POST', body: sql });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`ClickHouse ${res.status}: ${text.slice(0, 500)}`);
+    return text;
+  };
+
+  const start = async () => {
+    const proc = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    let exited = false;
+    proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    proc.once('exit', () => (exited = true));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`clickhouse-server exited: ${stderr}`);
+      try {
+        if ((await query('SELECT 1')).trim() === '1') return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer within 60 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const kill = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  };
+
+  await start();
+  return {
+    url,
+    user: { name: 'shopmon', password: 's3cret pass' },
+    query,
+    kill,
+    start,
+    cleanup: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
