@@ -82,10 +82,13 @@ describe('provisioning/datasources', () => {
     expect(shopmon[0]).toMatchObject({
       uid: KPI_UID,
       type: datasourcePlugin.id,
-      jsonData: { url: 'http://kpi:8787', timezone: 'Asia/Seoul', timeoutSeconds: 30 },
+      jsonData: { url: '$SHOPMON_KPI_URL', timezone: 'Asia/Seoul', timeoutSeconds: 30 },
       secureJsonData: { queryKey: '$SHOPMON_QUERY_KEY' },
     });
-    expect(compose.services.kpi.environment.SHOPMON_PORT).toBe(new URL(shopmon[0].jsonData.url).port);
+    // Grafana expands $SHOPMON_KPI_URL from its environment: the compose KPI service by default.
+    const url = /^\$\{SHOPMON_KPI_URL:-(.+)\}$/.exec(compose.services.grafana.environment.SHOPMON_KPI_URL)?.[1];
+    expect(url).toBe('http://kpi:8787');
+    expect(compose.services.kpi.environment.SHOPMON_PORT).toBe(new URL(url!).port);
     expect(compose.services.kpi.environment.SHOPMON_TIMEZONE).toBe(`\${SHOPMON_TIMEZONE:-${shopmon[0].jsonData.timezone}}`);
   });
 

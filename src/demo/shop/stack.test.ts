@@ -25,6 +25,21 @@ describe('docker-compose.yml', () => {
       expect(services[name].profiles).toBeUndefined();
     }
     for (const name of ['kafka', 'kafka-init', 'kafka-bridge', 'kafka-exporter']) expect(services[name].profiles).toEqual(['kafka']);
+    for (const name of ['clickhouse', 'kpi-scale']) expect(services[name].profiles).toEqual(['scale']);
+  });
+
+  it('runs stateless KPI service replicas on ClickHouse in the scale profile, with the same keys', () => {
+    const env = services['kpi-scale'].environment;
+    expect(env).toMatchObject({ SHOPMON_STORE: 'clickhouse', SHOPMON_CLICKHOUSE_URL: 'http://clickhouse:8123', SHOPMON_PORT: '8787' });
+    expect(env.SHOPMON_INGEST_KEYS).toBe(services.kpi.environment.SHOPMON_INGEST_KEYS);
+    expect(env.SHOPMON_QUERY_KEYS).toBe(services.kpi.environment.SHOPMON_QUERY_KEYS);
+    // The login the ClickHouse image creates is the one the service uses.
+    expect(env.SHOPMON_CLICKHOUSE_USER).toBe(services.clickhouse.environment.CLICKHOUSE_USER);
+    expect(env.SHOPMON_CLICKHOUSE_PASSWORD).toBe(services.clickhouse.environment.CLICKHOUSE_PASSWORD);
+    expect(services['kpi-scale'].ports).toBeUndefined();
+    expect(services['kpi-scale'].deploy.replicas).toMatch(/^\$\{SHOPMON_SCALE_REPLICAS:-\d+\}$/);
+    // One switch points the shop's events and Grafana's datasource at the replicas.
+    for (const name of ['demo-shop', 'demo-backfill']) expect(services[name].environment.SHOPMON_URL).toBe(services.grafana.environment.SHOPMON_KPI_URL);
   });
 
   it('starts services in order: every dependency exists, and "healthy" ones have a health check', () => {
@@ -48,7 +63,7 @@ describe('docker-compose.yml', () => {
         expect({ name, dockerfile: existsSync(rootPath(s.build.dockerfile)) }).toEqual({ name, dockerfile: true });
         expect(s.image).toMatch(/^shopmon\/[a-z-]+:local$/);
       } else {
-        expect({ name, image: s.image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+$/) });
+        expect({ name, image: s.image }).toEqual({ name, image: expect.stringMatching(/^[a-z0-9./-]+:v?\d+\.\d+\.\d+(\.\d+)?$/) });
       }
     }
   });
@@ -90,7 +105,7 @@ describe('docker-compose.yml', () => {
     expect(env.SHOPMON_QUERY_KEYS).toMatch(/^\$\{SHOPMON_QUERY_KEYS:-.+\}$/);
     expect(services.kpi.volumes).toContain('kpi-data:/data');
     for (const client of ['demo-shop', 'demo-backfill']) {
-      expect(services[client].environment.SHOPMON_URL).toBe('http://kpi:8787');
+      expect(services[client].environment.SHOPMON_URL).toBe('${SHOPMON_KPI_URL:-http://kpi:8787}');
       expect(services[client].environment.SHOPMON_INGEST_KEYS).toBe(env.SHOPMON_INGEST_KEYS);
     }
   });
