@@ -39,14 +39,18 @@ export interface EngineOptions {
  */
 async function aggregate(store: EventStore, plan: AggregatePlan, opts: EngineOptions): Promise<AggregateRow[]> {
   const aligned = opts.rollups !== false && slotAligned(plan.bucket);
-  const bySource = new Map<Source, number[]>();
+  // One store query per source; a percentile from the histograms is a query of its own.
+  const bySource = new Map<string, { source: Source; index: number[] }>();
   plan.terms.forEach((t, i) => {
-    const source = aligned ? sourceFor(t, plan.filters, plan.groupBy, aligned) : 'events';
-    bySource.set(source, [...(bySource.get(source) ?? []), i]);
+    const source = aligned ? sourceFor(t, plan.filters, plan.groupBy, aligned, plan.bucket !== null) : 'events';
+    const id = source === 'timings' ? `${source}${i}` : source;
+    const part = bySource.get(id) ?? { source, index: [] };
+    part.index.push(i);
+    bySource.set(id, part);
   });
-  if (bySource.size <= 1) return store.aggregate({ ...plan, source: [...bySource.keys()][0] ?? 'events' });
+  if (bySource.size <= 1) return store.aggregate({ ...plan, source: [...bySource.values()][0]?.source ?? 'events' });
   const parts = await Promise.all(
-    [...bySource].map(async ([source, index]) => ({ index, rows: await store.aggregate({ ...plan, source, terms: index.map((i) => plan.terms[i]!) }) })),
+    [...bySource.values()].map(async ({ source, index }) => ({ index, rows: await store.aggregate({ ...plan, source, terms: index.map((i) => plan.terms[i]!) }) })),
   );
   const merged = new Map<string, AggregateRow>();
   for (const { index, rows } of parts) {

@@ -4,6 +4,7 @@ import type { Filter } from '../../kpi/query';
 import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
 import { fullSlots, type Source } from '../query/rollups';
+import { KIND, TIMING_FIELD, kindOf } from './eventKinds';
 
 /**
  * SQL for the DuckDB store. Identifiers come only from allow-lists (the dimension names of the
@@ -48,12 +49,19 @@ export function filterSql(f: Filter, p: SqlParams): string {
   }
 }
 
+const summed = (source: Source) => source === 'counts' || source === 'totals';
+
+/** Event types as their one-byte codes on the events table (the code is an integer from KIND, not user text). */
+function typeSql(type: string, p: SqlParams, source: Source): string {
+  return source === 'events' ? `kind = ${kindOf(type)}` : `type = ${p.bind(type)}`;
+}
+
 function conditionSql(where: RowCondition, filters: Filter[], p: SqlParams, source: Source): string[] {
   const parts: string[] = [];
   if (where.type && source === 'visitors') parts.push('ordered');
-  else if (where.type) parts.push(`type = ${p.bind(where.type)}`);
+  else if (where.type) parts.push(typeSql(where.type, p, source));
   if (where.status) parts.push(`status = ${p.bind(where.status)}`);
-  if (where.zeroResults) parts.push(source === 'counts' ? 'zero' : 'results = 0');
+  if (where.zeroResults) parts.push(summed(source) ? 'zero' : 'results = 0');
   if (where.firstOrder) parts.push('first_order');
   for (const f of filters) parts.push(filterSql(f, p));
   return parts;
@@ -64,11 +72,11 @@ function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams, source: Sou
   const filter = conds.length ? ` FILTER (WHERE ${conds.join(' AND ')})` : '';
   switch (a.op) {
     case 'count':
-      return source === 'counts' ? `coalesce(sum(n)${filter}, 0)` : `count(*)${filter}`;
+      return summed(source) ? `coalesce(sum(n)${filter}, 0)` : `count(*)${filter}`;
     case 'sum':
       return `sum(amount)${filter}`;
     case 'distinct':
-      return `count(DISTINCT ${a.column === 'visitor' ? 'visitor_id' : 'session_id'})${filter}`;
+      return `count(DISTINCT ${a.column === 'visitor' ? 'vid' : 'session_id'})${filter}`;
     case 'quantile':
       return `quantile_cont(${a.column === 'tti_ms' ? 'tti_ms' : 'load_ms'}, ${Number(a.q)})${filter}`;
   }
@@ -105,24 +113,93 @@ function rangeSql(from: number, to: number, filters: Filter[], p: SqlParams): st
 }
 
 const COUNT_COLUMNS = 'type, channel, device, platform, region, category, status, method';
-const VISITOR_COLUMNS = 'visitor_id, channel, device, platform, region';
+const TOTAL_COLUMNS = 'type, status';
+const VISITOR_COLUMNS = 'vid, channel, device, platform, region';
+
+/**
+ * The parts of [from, to) a rollup answers (its full slots) and the partial slots at the edges,
+ * which come from the events. Each edge is its own simple range so the scan skips row groups by
+ * their ts min/max; an empty edge is left out.
+ */
+function splitRange(from: number, to: number): { slots: [number, number] | null; edges: Array<[number, number]> } {
+  const { s0, s1 } = fullSlots(from, to);
+  const slots: [number, number] | null = s1 > s0 ? [s0, s1] : null;
+  const edges = (slots ? [[from, s0], [s1, to]] : [[from, to]]).filter(([a, b]) => b! > a!) as Array<[number, number]>;
+  // An empty range still needs one (empty) part for the query to have a FROM.
+  return { slots, edges: slots || edges.length ? edges : [[from, to]] };
+}
+
+function unionSql(rollup: (slots: string) => string, edge: (range: string) => string, from: number, to: number, p: SqlParams): string {
+  const { slots, edges } = splitRange(from, to);
+  const parts: string[] = [];
+  if (slots) parts.push(rollup(`slot >= ${p.bind(slots[0])} AND slot < ${p.bind(slots[1])}`));
+  for (const [a, b] of edges) parts.push(edge(`ts >= ${p.bind(a)} AND ts < ${p.bind(b)}`));
+  return parts.join(' UNION ALL ');
+}
 
 /** Rollup rows for the full slots of the range plus raw events for the partial slots at its edges. */
 function sourceSql(plan: AggregatePlan, p: SqlParams): string {
   const source = plan.source ?? 'events';
-  if (source === 'events') return 'events';
-  const { s0, s1 } = fullSlots(plan.from, plan.to);
-  const slots = `slot >= ${p.bind(s0)} AND slot < ${p.bind(s1)}`;
-  const edges = `((ts >= ${p.bind(plan.from)} AND ts < ${p.bind(s0)}) OR (ts >= ${p.bind(s1)} AND ts < ${p.bind(plan.to)}))`;
-  if (source === 'counts') {
-    return `(SELECT slot AS ts, ${COUNT_COLUMNS}, zero, first_order, n, amount FROM slot_counts WHERE ${slots}
-      UNION ALL SELECT ts, ${COUNT_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${edges}) AS src`;
+  switch (source) {
+    case 'events':
+    case 'timings':
+      return 'events';
+    case 'counts':
+      return `(${unionSql(
+        (slots) => `SELECT slot AS ts, ${COUNT_COLUMNS}, zero, first_order, n, amount FROM slot_counts WHERE ${slots}`,
+        (range) => `SELECT ts, ${COUNT_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${range}`,
+        plan.from,
+        plan.to,
+        p,
+      )}) AS src`;
+    case 'totals':
+      return `(${unionSql(
+        (slots) => `SELECT slot AS ts, ${TOTAL_COLUMNS}, zero, first_order, n, amount FROM slot_totals WHERE ${slots}`,
+        (range) => `SELECT ts, ${TOTAL_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${range}`,
+        plan.from,
+        plan.to,
+        p,
+      )}) AS src`;
+    case 'visitors':
+      return `(${unionSql(
+        (slots) => `SELECT slot AS ts, ${VISITOR_COLUMNS}, ordered FROM slot_visitors WHERE ${slots}`,
+        (range) => `SELECT ts, ${VISITOR_COLUMNS}, kind = ${KIND.order} AS ordered FROM events WHERE ${range}`,
+        plan.from,
+        plan.to,
+        p,
+      )}) AS src`;
   }
-  return `(SELECT slot AS ts, ${VISITOR_COLUMNS}, ordered FROM slot_visitors WHERE ${slots}
-    UNION ALL SELECT ts, ${VISITOR_COLUMNS}, type = 'order' AS ordered FROM events WHERE ${edges}) AS src`;
+}
+
+/**
+ * A whole-range percentile from the value histograms (slot_timings) plus the raw values of the
+ * edge slots, with quantile_cont's interpolation: position (n - 1) * q between the values at
+ * the closest ranks. Exact, because the histograms keep every distinct value with its count.
+ */
+function timingQuery(plan: AggregatePlan): { sql: string; params: SqlParams } {
+  const p = new SqlParams();
+  const a = plan.terms[0]?.aggregate;
+  if (plan.terms.length !== 1 || a?.op !== 'quantile' || plan.bucket || plan.groupBy.length || plan.filters.length || plan.terms[0]!.filters.length) {
+    throw new Error('slot_timings answers one ungrouped, unfiltered whole-range percentile');
+  }
+  const col = a.column === 'tti_ms' ? 'tti_ms' : 'load_ms';
+  const values = unionSql(
+    (slots) => `SELECT value, n FROM slot_timings WHERE field = ${TIMING_FIELD[col]} AND ${slots}`,
+    (range) => `SELECT ${col} AS value, 1 AS n FROM events WHERE ${range} AND kind = ${KIND.page_view} AND ${col} IS NOT NULL`,
+    plan.from,
+    plan.to,
+    p,
+  );
+  const q = p.bind(Number(a.q));
+  const sql = `WITH h AS (SELECT value AS v, sum(n) AS n FROM (${values}) GROUP BY value),
+    c AS (SELECT v, sum(n) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS r0, CAST(sum(n) OVER () - 1 AS DOUBLE) * CAST(${q} AS DOUBLE) AS rn FROM h),
+    m AS (SELECT any_value(rn) AS rn, max(v) FILTER (WHERE r0 <= floor(rn)) AS lo, max(v) FILTER (WHERE r0 <= ceil(rn)) AS hi FROM c)
+    SELECT NULL AS b, CASE WHEN floor(rn) = ceil(rn) THEN lo ELSE lo + (hi - lo) * (rn - floor(rn)) END AS v0 FROM m`;
+  return { sql, params: p };
 }
 
 export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlParams } {
+  if (plan.source === 'timings') return timingQuery(plan);
   const p = new SqlParams();
   const source = plan.source ?? 'events';
   const from = sourceSql(plan, p);
@@ -135,7 +212,8 @@ export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlP
   const where = rangeSql(plan.from, plan.to, plan.filters, p);
   const types = plan.terms.map((t) => t.aggregate.where.type);
   if (source !== 'visitors' && types.length > 0 && types.every(Boolean)) {
-    where.push(`type IN (${[...new Set(types)].map((t) => p.bind(t!)).join(', ')})`);
+    const distinct = [...new Set(types as string[])];
+    where.push(source === 'events' ? `kind IN (${distinct.map(kindOf).join(', ')})` : `type IN (${distinct.map((t) => p.bind(t)).join(', ')})`);
   }
   const gAliases = groupCols.map((_, i) => `g${i}`);
   let groupBy = '';
@@ -145,38 +223,36 @@ export function aggregateQuery(plan: AggregatePlan): { sql: string; params: SqlP
   return { sql, params: p };
 }
 
-const STEP_CONDITIONS: Record<string, string> = {
-  visit: "type = 'page_view'",
-  payment_succeeded: "type = 'payment' AND status = 'succeeded'",
-};
-
 const STEP_TYPES: Record<string, string> = { visit: 'page_view', payment_succeeded: 'payment' };
 
-export function stepCondition(step: string, p: SqlParams): string {
-  return STEP_CONDITIONS[step] ?? `type = ${p.bind(step)}`;
+export function stepCondition(step: string): string {
+  const kind = `kind = ${kindOf(STEP_TYPES[step] ?? step)}`;
+  return step === 'payment_succeeded' ? `${kind} AND status = 'succeeded'` : kind;
 }
 
 /**
  * Ordered funnel: each step takes the earliest matching event at or after the previous step's
  * time and within the window of the visitor's first step (greedy earliest match is optimal).
+ * Visitors are their integer ids and steps their type codes, so the scan and the joins compare
+ * integers only.
  */
 export function funnelQuery(plan: FunnelPlan): { sql: string; params: SqlParams } {
   const p = new SqlParams();
   const where = rangeSql(plan.from, plan.to, plan.filters, p);
   // Only the event types of the steps take part: the other rows never reach the joins.
-  const types = [...new Set(plan.steps.map((s) => STEP_TYPES[s] ?? s))];
-  where.push(`type IN (${types.map((t) => p.bind(t)).join(', ')})`);
-  const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s, p)} THEN ${i + 1}`).join(' ');
+  const kinds = [...new Set(plan.steps.map((s) => kindOf(STEP_TYPES[s] ?? s)))];
+  where.push(`kind IN (${kinds.join(', ')})`);
+  const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s)} THEN ${i + 1}`).join(' ');
   const groupCols = plan.groupBy.map(column);
   const ctes = [
-    `e AS (SELECT visitor_id, ts, CASE ${stepCase} ELSE 0 END AS step${groupCols.map((c, i) => `, ${c} AS g${i}`).join('')} FROM events WHERE ${where.join(' AND ')})`,
-    `s1 AS (SELECT visitor_id, min(ts) AS t, min(ts) AS t0${groupCols.map((_, i) => `, arg_min(g${i}, ts) AS g${i}`).join('')} FROM e WHERE step = 1 GROUP BY visitor_id)`,
+    `e AS (SELECT vid, ts, CASE ${stepCase} ELSE 0 END AS step${groupCols.map((c, i) => `, ${c} AS g${i}`).join('')} FROM events WHERE ${where.join(' AND ')})`,
+    `s1 AS (SELECT vid, min(ts) AS t, min(ts) AS t0${groupCols.map((_, i) => `, arg_min(g${i}, ts) AS g${i}`).join('')} FROM e WHERE step = 1 GROUP BY vid)`,
   ];
   const window = p.bind(plan.windowMs);
   for (let k = 2; k <= plan.steps.length; k++) {
     ctes.push(
-      `s${k} AS (SELECT prev.visitor_id, min(e.ts) AS t, any_value(prev.t0) AS t0${groupCols.map((_, i) => `, any_value(prev.g${i}) AS g${i}`).join('')} ` +
-        `FROM s${k - 1} prev JOIN e ON e.visitor_id = prev.visitor_id AND e.step = ${k} AND e.ts >= prev.t AND e.ts <= prev.t0 + ${window} GROUP BY prev.visitor_id)`,
+      `s${k} AS (SELECT prev.vid, min(e.ts) AS t, any_value(prev.t0) AS t0${groupCols.map((_, i) => `, any_value(prev.g${i}) AS g${i}`).join('')} ` +
+        `FROM s${k - 1} prev JOIN e ON e.vid = prev.vid AND e.step = ${k} AND e.ts >= prev.t AND e.ts <= prev.t0 + ${window} GROUP BY prev.vid)`,
     );
   }
   const gAliases = groupCols.map((_, i) => `g${i}`);

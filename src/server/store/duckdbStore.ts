@@ -4,7 +4,9 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, valuesQuery, type SqlParams } from './duckdbSql';
 import { SLOT } from '../query/rollups';
-import { countRows, visitorRows, type CountRow, type VisitorRow } from './rollupRows';
+import { KIND, KIND_CASE, TIMING_FIELD, kindOf } from './eventKinds';
+import { countRows, timingRows, totalRows, visitorRows, type CountRow, type TimingRow, type TotalRow, type VisitorRow } from './rollupRows';
+import { VisitorIds } from './visitorIds';
 import type { Key } from '../ingest/recentKeys';
 import type { Annotation, EventStore, StoredEvent } from './types';
 
@@ -13,7 +15,7 @@ import type { Annotation, EventStore, StoredEvent } from './types';
  * a few others read; DuckDB's MVCC keeps readers on committed data.
  */
 
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `CREATE TABLE events (
     ts BIGINT NOT NULL,
     received BIGINT NOT NULL,
@@ -114,6 +116,42 @@ const MIGRATIONS: string[] = [
   );
   INSERT INTO slot_visitors SELECT ts // 900000 * 900000, visitor_id, channel, device, platform, region, bool_or(type = 'order')
     FROM events GROUP BY ALL ORDER BY 1;`,
+  // Integers for what the slow queries compare: visitor ids (a dictionary) and event types
+  // (kind codes); slot_visitors on integer ids; slot_totals for queries without dimensions;
+  // slot_timings, exact value histograms of page_view timings, for whole-range percentiles.
+  `CREATE TABLE visitor_ids (visitor_id VARCHAR NOT NULL, vid INTEGER NOT NULL);
+  INSERT INTO visitor_ids SELECT visitor_id, CAST(row_number() OVER (ORDER BY min(ts), visitor_id) AS INTEGER) FROM events GROUP BY visitor_id;
+  ALTER TABLE events ADD COLUMN vid INTEGER;
+  ALTER TABLE events ADD COLUMN kind UTINYINT;
+  UPDATE events SET vid = v.vid FROM visitor_ids v WHERE v.visitor_id = events.visitor_id;
+  UPDATE events SET kind = ${KIND_CASE};
+  DROP TABLE slot_visitors;
+  CREATE TABLE slot_visitors (
+    slot BIGINT NOT NULL,
+    vid INTEGER NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    ordered BOOLEAN NOT NULL
+  );
+  INSERT INTO slot_visitors SELECT ts // 900000 * 900000, vid, channel, device, platform, region, bool_or(kind = ${KIND.order})
+    FROM events GROUP BY ALL ORDER BY 1;
+  CREATE TABLE slot_totals (
+    slot BIGINT NOT NULL,
+    type VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    zero BOOLEAN NOT NULL,
+    first_order BOOLEAN NOT NULL,
+    n BIGINT NOT NULL,
+    amount DOUBLE
+  );
+  INSERT INTO slot_totals SELECT slot, type, status, zero, first_order, sum(n), sum(amount) FROM slot_counts GROUP BY ALL ORDER BY 1;
+  CREATE TABLE slot_timings (slot BIGINT NOT NULL, field UTINYINT NOT NULL, value DOUBLE NOT NULL, n BIGINT NOT NULL);
+  INSERT INTO slot_timings SELECT * FROM (
+    SELECT ts // 900000 * 900000 AS slot, ${TIMING_FIELD.tti_ms} AS field, tti_ms AS value, count(*) AS n FROM events WHERE kind = ${KIND.page_view} AND tti_ms IS NOT NULL GROUP BY ALL
+    UNION ALL SELECT ts // 900000 * 900000, ${TIMING_FIELD.load_ms}, load_ms, count(*) FROM events WHERE kind = ${KIND.page_view} AND load_ms IS NOT NULL GROUP BY ALL
+  ) ORDER BY slot;`,
 ];
 
 export interface DuckdbStoreOptions {
@@ -131,7 +169,21 @@ export async function openDuckdbStore(opts: DuckdbStoreOptions): Promise<EventSt
   const writer = await instance.connect();
   await migrate(writer);
   const readers = await Promise.all([instance.connect(), instance.connect(), instance.connect()]);
-  return new DuckdbStore(instance, writer, readers, opts.dataDir);
+  return new DuckdbStore(instance, writer, readers, opts.dataDir, await loadVisitorIds(writer));
+}
+
+async function loadVisitorIds(c: DuckDBConnection): Promise<VisitorIds> {
+  const [ids, vids] = (await c.runAndReadAll('SELECT visitor_id, vid FROM visitor_ids')).getColumns();
+  const map = new Map<string, number>();
+  let max = 0;
+  (ids ?? []).forEach((id, i) => {
+    const vid = Number(vids![i]);
+    map.set(String(id), vid);
+    if (vid > max) max = vid;
+  });
+  // Ids of rolled-back or pruned visitors are not in the table; never hand them out again.
+  const top = Number((await c.runAndReadAll('SELECT coalesce(max(vid), 0) FROM events')).getRows()[0]?.[0] ?? 0);
+  return new VisitorIds(map, Math.max(max, top));
 }
 
 async function migrate(c: DuckDBConnection): Promise<void> {
@@ -161,7 +213,7 @@ function int(a: DuckDBAppender, v: number | null): void {
   else a.appendInteger(v);
 }
 
-function appendRow(a: DuckDBAppender, e: StoredEvent): void {
+function appendRow(a: DuckDBAppender, e: StoredEvent, vid: number): void {
   a.appendBigInt(BigInt(e.ts));
   a.appendBigInt(BigInt(e.received));
   a.appendUBigInt((BigInt(e.key.hi) << 32n) | BigInt(e.key.lo));
@@ -193,6 +245,8 @@ function appendRow(a: DuckDBAppender, e: StoredEvent): void {
   a.appendVarchar(e.failure_reason);
   a.appendVarchar(e.seller_id);
   str(a, e.props);
+  a.appendInteger(vid);
+  a.appendUTinyInt(kindOf(e.type));
   a.endRow();
 }
 
@@ -213,9 +267,34 @@ function appendCounts(a: DuckDBAppender, r: CountRow): void {
   a.endRow();
 }
 
+function appendTotals(a: DuckDBAppender, r: TotalRow): void {
+  a.appendBigInt(BigInt(r.slot));
+  a.appendVarchar(r.type);
+  a.appendVarchar(r.status);
+  a.appendBoolean(r.zero);
+  a.appendBoolean(r.first_order);
+  a.appendBigInt(BigInt(r.n));
+  dbl(a, r.amount);
+  a.endRow();
+}
+
+function appendTiming(a: DuckDBAppender, r: TimingRow): void {
+  a.appendBigInt(BigInt(r.slot));
+  a.appendUTinyInt(r.field);
+  a.appendDouble(r.value);
+  a.appendBigInt(BigInt(r.n));
+  a.endRow();
+}
+
+function appendVisitorId(a: DuckDBAppender, [visitorId, vid]: [string, number]): void {
+  a.appendVarchar(visitorId);
+  a.appendInteger(vid);
+  a.endRow();
+}
+
 function appendVisitor(a: DuckDBAppender, r: VisitorRow): void {
   a.appendBigInt(BigInt(r.slot));
-  a.appendVarchar(r.visitor_id);
+  a.appendInteger(r.vid);
   a.appendVarchar(r.channel);
   a.appendVarchar(r.device);
   a.appendVarchar(r.platform);
@@ -234,6 +313,7 @@ class DuckdbStore implements EventStore {
     private readonly writer: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly dataDir: string,
+    private readonly visitorIds: VisitorIds,
   ) {}
 
   private reader(): DuckDBConnection {
@@ -248,15 +328,26 @@ class DuckdbStore implements EventStore {
 
   async append(rows: StoredEvent[], demote: string[]): Promise<void> {
     if (rows.length === 0) return;
+    const { vids, fresh } = this.visitorIds.assign(rows.map((e) => e.visitor_id));
     await this.writer.run('BEGIN');
     try {
-      await this.appendAll('events', rows, appendRow);
-      await this.appendAll('slot_counts', countRows(rows), appendCounts);
-      await this.appendAll('slot_visitors', visitorRows(rows), appendVisitor);
+      await this.appendAll('visitor_ids', fresh, appendVisitorId);
+      const events = await this.writer.createAppender('events');
+      try {
+        rows.forEach((e, i) => appendRow(events, e, vids[i]!));
+      } finally {
+        events.closeSync();
+      }
+      const counts = countRows(rows);
+      await this.appendAll('slot_counts', counts, appendCounts);
+      await this.appendAll('slot_totals', totalRows(counts), appendTotals);
+      await this.appendAll('slot_visitors', visitorRows(rows, vids), appendVisitor);
+      await this.appendAll('slot_timings', timingRows(rows), appendTiming);
       for (const orderId of demote) await this.demote(orderId);
       await this.writer.run('COMMIT');
     } catch (e) {
       await this.writer.run('ROLLBACK').catch(() => undefined);
+      this.visitorIds.forget(fresh);
       throw e;
     }
   }
@@ -297,6 +388,7 @@ class DuckdbStore implements EventStore {
     }
     await this.writer.run(`UPDATE events SET first_order = false WHERE ${stale}`, [orderId]);
     await this.appendAll('slot_counts', corrections, appendCounts);
+    await this.appendAll('slot_totals', totalRows(corrections), appendTotals);
   }
 
   async recentKeys(sinceMs: number): Promise<Key[]> {
@@ -376,7 +468,14 @@ class DuckdbStore implements EventStore {
       const result = await this.writer.run('DELETE FROM events WHERE ts < $1', [slot]);
       await this.writer.run('DELETE FROM slot_counts WHERE slot < $1', [slot]);
       await this.writer.run('DELETE FROM slot_visitors WHERE slot < $1', [slot]);
+      await this.writer.run('DELETE FROM slot_totals WHERE slot < $1', [slot]);
+      await this.writer.run('DELETE FROM slot_timings WHERE slot < $1', [slot]);
+      // A visitor whose events are all gone leaves the dictionary too (retention covers its id).
+      const gone = Number(result.rowsChanged) > 0
+        ? (await this.writer.runAndReadAll('DELETE FROM visitor_ids WHERE vid NOT IN (SELECT vid FROM events) RETURNING visitor_id')).getRows()
+        : [];
       await this.writer.run('COMMIT');
+      this.visitorIds.remove(gone.map((r) => String(r[0])));
       return Number(result.rowsChanged);
     } catch (e) {
       await this.writer.run('ROLLBACK').catch(() => undefined);

@@ -1,4 +1,5 @@
 import { SLOT } from '../query/rollups';
+import { TIMING_FIELD } from './eventKinds';
 import type { StoredEvent } from './types';
 
 /** The rollup rows of a batch (see query/rollups.ts), aggregated in memory before appending. */
@@ -19,9 +20,20 @@ export interface CountRow {
   amount: number | null;
 }
 
+/** slot_totals: slot_counts without the dimensions, for queries that neither filter nor group. */
+export interface TotalRow {
+  slot: number;
+  type: string;
+  status: string;
+  zero: boolean;
+  first_order: boolean;
+  n: number;
+  amount: number | null;
+}
+
 export interface VisitorRow {
   slot: number;
-  visitor_id: string;
+  vid: number;
   channel: string;
   device: string;
   platform: string;
@@ -63,14 +75,58 @@ export function countRows(rows: StoredEvent[]): CountRow[] {
   return [...out.values()];
 }
 
-export function visitorRows(rows: StoredEvent[]): VisitorRow[] {
+/** The same sums as countRows (or its corrections) with the dimensions dropped. */
+export function totalRows(counts: CountRow[]): TotalRow[] {
+  const out = new Map<string, TotalRow>();
+  for (const c of counts) {
+    const key = [c.slot, c.type, c.status, c.zero, c.first_order].join(SEP);
+    const row = out.get(key);
+    if (row) {
+      row.n += c.n;
+      if (c.amount !== null) row.amount = (row.amount ?? 0) + c.amount;
+    } else {
+      out.set(key, { slot: c.slot, type: c.type, status: c.status, zero: c.zero, first_order: c.first_order, n: c.n, amount: c.amount });
+    }
+  }
+  return [...out.values()];
+}
+
+/** `vids[i]` is the integer id of `rows[i].visitor_id` (see visitorIds.ts). */
+export function visitorRows(rows: StoredEvent[], vids: number[]): VisitorRow[] {
   const out = new Map<string, VisitorRow>();
-  for (const e of rows) {
+  rows.forEach((e, i) => {
     const slot = Math.floor(e.ts / SLOT) * SLOT;
-    const key = [slot, e.visitor_id, e.channel, e.device, e.platform, e.region].join(SEP);
+    const vid = vids[i]!;
+    const key = [slot, vid, e.channel, e.device, e.platform, e.region].join(SEP);
     const row = out.get(key);
     if (row) row.ordered ||= e.type === 'order';
-    else out.set(key, { slot, visitor_id: e.visitor_id, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
+    else out.set(key, { slot, vid, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
+  });
+  return [...out.values()];
+}
+
+/** slot_timings: how many page_views of a slot had each exact tti_ms / load_ms value. */
+export interface TimingRow {
+  slot: number;
+  field: number;
+  value: number;
+  n: number;
+}
+
+export function timingRows(rows: StoredEvent[]): TimingRow[] {
+  const out = new Map<string, TimingRow>();
+  const add = (slot: number, field: number, value: number | null) => {
+    if (value === null || value === undefined) return;
+    const key = `${slot}${SEP}${field}${SEP}${value}`;
+    const row = out.get(key);
+    if (row) row.n++;
+    else out.set(key, { slot, field, value, n: 1 });
+  };
+  for (const e of rows) {
+    if (e.type !== 'page_view') continue;
+    const slot = Math.floor(e.ts / SLOT) * SLOT;
+    add(slot, TIMING_FIELD.tti_ms, e.tti_ms);
+    add(slot, TIMING_FIELD.load_ms, e.load_ms);
   }
   return [...out.values()];
 }
