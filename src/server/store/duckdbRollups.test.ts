@@ -6,6 +6,7 @@ import { buildCatalog } from '../../kpi/catalog';
 import { resolveQuery } from '../../kpi/query';
 import type { EventType } from '../../kpi/vocabulary';
 import { runQuery } from '../query/engine';
+import type { FunnelPlan } from '../query/plan';
 import { MIGRATIONS, openDuckdbStore } from './duckdbStore';
 import type { EventStore, StoredEvent } from './types';
 
@@ -206,6 +207,53 @@ describe('DuckDB rollups', () => {
     }
   });
 
+  it('gives the ordered funnel of a plain greedy reference, from the first-visit rollup and from the events', async () => {
+    const matches = (e: StoredEvent, step: string) =>
+      step === 'visit' ? e.type === 'page_view' : step === 'payment_succeeded' ? e.type === 'payment' && e.status === 'succeeded' : e.type === step;
+    const reference = (plan: FunnelPlan) => {
+      const byVisitor = new Map<string, StoredEvent[]>();
+      for (const e of events) {
+        if (e.ts < plan.from || e.ts >= plan.to) continue;
+        if (!plan.filters.every((f) => f.values.includes(String(e[f.dimension as keyof StoredEvent] ?? '')))) continue;
+        byVisitor.set(e.visitor_id, [...(byVisitor.get(e.visitor_id) ?? []), e]);
+      }
+      const groups = new Map<string, number[]>();
+      for (const list of byVisitor.values()) {
+        list.sort((a, b) => a.ts - b.ts);
+        const first = list.find((e) => matches(e, plan.steps[0]!));
+        if (!first) continue;
+        const label = JSON.stringify(plan.groupBy.map((d) => String(first[d as keyof StoredEvent] ?? '')));
+        const counts = groups.get(label) ?? plan.steps.map(() => 0);
+        counts[0]!++;
+        let t = first.ts;
+        for (let k = 1; k < plan.steps.length; k++) {
+          const next = list.find((e) => matches(e, plan.steps[k]!) && e.ts >= t && e.ts <= first.ts + plan.windowMs);
+          if (!next) break;
+          counts[k]!++;
+          t = next.ts;
+        }
+        groups.set(label, counts);
+      }
+      // An ungrouped funnel always has its one row, zeros included.
+      if (plan.groupBy.length === 0 && groups.size === 0) groups.set('[]', plan.steps.map(() => 0));
+      return groups;
+    };
+    const plans: FunnelPlan[] = [];
+    const steps = ['visit', 'product_view', 'add_to_cart', 'order', 'payment_succeeded'];
+    for (const [from, to] of RANGES) {
+      plans.push({ steps, from, to, filters: [], groupBy: [], windowMs: to - from });
+      plans.push({ steps, from, to, filters: [], groupBy: [], windowMs: HOUR });
+      plans.push({ steps, from, to, filters: [{ dimension: 'channel', op: 'in', values: ['paid', 'app'] }], groupBy: ['device'], windowMs: to - from });
+      plans.push({ steps: ['product_view', 'order', 'payment_succeeded'], from, to, filters: [], groupBy: ['region'], windowMs: to - from });
+      plans.push({ steps: ['visit', 'search', 'order'], from, to, filters: [{ dimension: 'page_type', op: 'eq', values: [''] }], groupBy: [], windowMs: to - from });
+    }
+    for (const plan of plans) {
+      const want = reference(plan);
+      const got = new Map((await store.funnel(plan)).map((r) => [JSON.stringify(r.groups), r.visitors]));
+      expect({ plan, got: Object.fromEntries(got) }).toEqual({ plan, got: Object.fromEntries(want) });
+    }
+  });
+
   it('counts distinct visitors exactly across batches and after a reopen', async () => {
     const more = [ev('page_view', START + HOUR, 'visitor-1-0'), ev('page_view', START + HOUR + 1, 'brand-new-visitor')];
     events.push(...more);
@@ -242,7 +290,8 @@ describe('DuckDB store migration', () => {
     const instance = await DuckDBInstance.create(join(dir, 'shopmon.duckdb'));
     const c = await instance.connect();
     await c.run('CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at BIGINT NOT NULL)');
-    const before = MIGRATIONS.length - 1;
+    // Version 4: 15-minute rollups on visitor_id strings, before integer ids, kinds and histograms.
+    const before = 4;
     for (let v = 0; v < before; v++) {
       for (const statement of MIGRATIONS[v]!.split(/;\s*\n/).filter((x) => x.trim())) await c.run(statement);
       await c.run('INSERT INTO schema_version VALUES ($1, 0)', [v + 1]);

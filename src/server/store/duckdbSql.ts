@@ -3,7 +3,7 @@ import { DIMENSION_NAMES } from '../../kpi/catalog';
 import type { Filter } from '../../kpi/query';
 import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
-import { fullSlots, type Source } from '../query/rollups';
+import { VISITOR_DIMENSIONS, fullSlots, type Source } from '../query/rollups';
 import { KIND, TIMING_FIELD, kindOf } from './eventKinds';
 
 /**
@@ -234,20 +234,38 @@ export function stepCondition(step: string): string {
  * Ordered funnel: each step takes the earliest matching event at or after the previous step's
  * time and within the window of the visitor's first step (greedy earliest match is optimal).
  * Visitors are their integer ids and steps their type codes, so the scan and the joins compare
- * integers only.
+ * integers only. When the first step is a visit and the filters and groups are dimensions of
+ * slot_visitors, each visitor's first visit comes from slot_visitors.first_visit (plus the raw
+ * page views of the edge slots) and the raw scan reads only the later steps' events.
  */
-export function funnelQuery(plan: FunnelPlan): { sql: string; params: SqlParams } {
+export function funnelQuery(plan: FunnelPlan, opts: { rollups?: boolean } = {}): { sql: string; params: SqlParams } {
   const p = new SqlParams();
-  const where = rangeSql(plan.from, plan.to, plan.filters, p);
-  // Only the event types of the steps take part: the other rows never reach the joins.
-  const kinds = [...new Set(plan.steps.map((s) => kindOf(STEP_TYPES[s] ?? s)))];
-  where.push(`kind IN (${kinds.join(', ')})`);
-  const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s)} THEN ${i + 1}`).join(' ');
   const groupCols = plan.groupBy.map(column);
-  const ctes = [
-    `e AS (SELECT vid, ts, CASE ${stepCase} ELSE 0 END AS step${groupCols.map((c, i) => `, ${c} AS g${i}`).join('')} FROM events WHERE ${where.join(' AND ')})`,
-    `s1 AS (SELECT vid, min(ts) AS t, min(ts) AS t0${groupCols.map((_, i) => `, arg_min(g${i}, ts) AS g${i}`).join('')} FROM e WHERE step = 1 GROUP BY vid)`,
-  ];
+  const gSelect = groupCols.map((c, i) => `, ${c} AS g${i}`).join('');
+  const dims = [...plan.filters.map((f) => f.dimension), ...plan.groupBy];
+  const visitFirst = STEP_TYPES[plan.steps[0]!] === 'page_view' || plan.steps[0] === 'page_view';
+  const fromRollup = opts.rollups !== false && visitFirst && dims.every((d) => (VISITOR_DIMENSIONS as readonly string[]).includes(d));
+  const filtersSql = () => plan.filters.map((f) => ` AND ${filterSql(f, p)}`).join('');
+  const stepCase = plan.steps.map((s, i) => `WHEN ${stepCondition(s)} THEN ${i + 1}`).join(' ');
+  // Only the event types of the steps take part: the other rows never reach the joins. With the
+  // first visits from the rollup, page views are step 1 whatever comes later (the first matching
+  // step wins), so they stay out of the scan.
+  const kinds = [...new Set(plan.steps.map((s) => kindOf(STEP_TYPES[s] ?? s)))].filter((k) => !(fromRollup && k === KIND.page_view));
+  const eWhere = [...rangeSql(plan.from, plan.to, plan.filters, p), `kind IN (${kinds.length ? kinds.join(', ') : 0})`];
+  const ctes = [`e AS (SELECT vid, ts, CASE ${stepCase} ELSE 0 END AS step${gSelect} FROM events WHERE ${eWhere.join(' AND ')})`];
+  const firstOf = (src: string) => `s1 AS (SELECT vid, min(ts) AS t, min(ts) AS t0${groupCols.map((_, i) => `, arg_min(g${i}, ts) AS g${i}`).join('')} FROM ${src} GROUP BY vid)`;
+  if (fromRollup) {
+    const visits = unionSql(
+      (slots) => `SELECT vid, first_visit AS ts${gSelect} FROM slot_visitors WHERE ${slots} AND first_visit IS NOT NULL${filtersSql()}`,
+      (range) => `SELECT vid, ts${gSelect} FROM events WHERE ${range} AND kind = ${KIND.page_view}${filtersSql()}`,
+      plan.from,
+      plan.to,
+      p,
+    );
+    ctes.push(firstOf(`(${visits}) AS v`));
+  } else {
+    ctes.push(firstOf('e WHERE step = 1'));
+  }
   const window = p.bind(plan.windowMs);
   for (let k = 2; k <= plan.steps.length; k++) {
     ctes.push(

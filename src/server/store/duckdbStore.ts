@@ -152,6 +152,20 @@ export const MIGRATIONS: string[] = [
     SELECT ts // 900000 * 900000 AS slot, ${TIMING_FIELD.tti_ms} AS field, tti_ms AS value, count(*) AS n FROM events WHERE kind = ${KIND.page_view} AND tti_ms IS NOT NULL GROUP BY ALL
     UNION ALL SELECT ts // 900000 * 900000, ${TIMING_FIELD.load_ms}, load_ms, count(*) FROM events WHERE kind = ${KIND.page_view} AND load_ms IS NOT NULL GROUP BY ALL
   ) ORDER BY slot;`,
+  // The earliest page_view per slot_visitors row: the funnel's first step without the raw page views.
+  `DROP TABLE slot_visitors;
+  CREATE TABLE slot_visitors (
+    slot BIGINT NOT NULL,
+    vid INTEGER NOT NULL,
+    channel VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    ordered BOOLEAN NOT NULL,
+    first_visit BIGINT
+  );
+  INSERT INTO slot_visitors SELECT ts // 900000 * 900000, vid, channel, device, platform, region, bool_or(kind = ${KIND.order}),
+    min(ts) FILTER (WHERE kind = ${KIND.page_view}) FROM events GROUP BY ALL ORDER BY 1;`,
 ];
 
 export interface DuckdbStoreOptions {
@@ -168,7 +182,7 @@ export async function openDuckdbStore(opts: DuckdbStoreOptions): Promise<EventSt
   });
   const writer = await instance.connect();
   await migrate(writer);
-  const readers = await Promise.all([instance.connect(), instance.connect(), instance.connect()]);
+  const readers = await Promise.all([1, 2, 3, 4].map(() => instance.connect()));
   return new DuckdbStore(instance, writer, readers, opts.dataDir, await loadVisitorIds(writer));
 }
 
@@ -300,12 +314,15 @@ function appendVisitor(a: DuckDBAppender, r: VisitorRow): void {
   a.appendVarchar(r.platform);
   a.appendVarchar(r.region);
   a.appendBoolean(r.ordered);
+  if (r.first_visit === null) a.appendNull();
+  else a.appendBigInt(BigInt(r.first_visit));
   a.endRow();
 }
 
 class DuckdbStore implements EventStore {
   readonly name = 'duckdb';
   private next = 0;
+  private readonly busy: number[];
   private closed = false;
 
   constructor(
@@ -314,16 +331,29 @@ class DuckdbStore implements EventStore {
     private readonly readers: DuckDBConnection[],
     private readonly dataDir: string,
     private readonly visitorIds: VisitorIds,
-  ) {}
+  ) {
+    this.busy = readers.map(() => 0);
+  }
 
   private reader(): DuckDBConnection {
     this.next = (this.next + 1) % this.readers.length;
     return this.readers[this.next]!;
   }
 
+  /**
+   * A connection runs one query at a time: a dashboard's queries go to the least busy reader, so
+   * a slow one (the funnel) does not hold up the quick ones queued behind it.
+   */
   private async rows(sql: string, params: SqlParams): Promise<unknown[][]> {
-    const result = await this.reader().runAndReadAll(sql, params.values);
-    return result.getRows() as unknown[][];
+    let i = 0;
+    for (let j = 1; j < this.readers.length; j++) if (this.busy[j]! < this.busy[i]!) i = j;
+    this.busy[i]!++;
+    try {
+      const result = await this.readers[i]!.runAndReadAll(sql, params.values);
+      return result.getRows() as unknown[][];
+    } finally {
+      this.busy[i]!--;
+    }
   }
 
   async append(rows: StoredEvent[], demote: string[]): Promise<void> {

@@ -39,6 +39,8 @@ export interface VisitorRow {
   platform: string;
   region: string;
   ordered: boolean;
+  /** The earliest page_view of the row, if any: step 1 of the default funnel. */
+  first_visit: number | null;
 }
 
 const SEP = '\u0001';
@@ -98,9 +100,14 @@ export function visitorRows(rows: StoredEvent[], vids: number[]): VisitorRow[] {
     const slot = Math.floor(e.ts / SLOT) * SLOT;
     const vid = vids[i]!;
     const key = [slot, vid, e.channel, e.device, e.platform, e.region].join(SEP);
+    const visit = e.type === 'page_view' ? e.ts : null;
     const row = out.get(key);
-    if (row) row.ordered ||= e.type === 'order';
-    else out.set(key, { slot, vid, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order' });
+    if (row) {
+      row.ordered ||= e.type === 'order';
+      if (visit !== null && (row.first_visit === null || visit < row.first_visit)) row.first_visit = visit;
+    } else {
+      out.set(key, { slot, vid, channel: e.channel, device: e.device, platform: e.platform, region: e.region, ordered: e.type === 'order', first_visit: visit });
+    }
   });
   return [...out.values()];
 }
