@@ -117,6 +117,23 @@ function checkRegex(pattern: string): string | undefined {
   }
 }
 
+const matcherFilter = (m: { dimension: string; op: MatchOp; value: string }): Filter => ({ dimension: m.dimension, op: MATCH_OPS[m.op], values: [m.value] });
+const filterKey = (f: Filter) => JSON.stringify(f);
+
+/** The expression without the matchers whose filters moved to the query (see resolveQuery). */
+function withoutMatchers(expr: Expr, hoisted: ReadonlySet<string>): Expr {
+  switch (expr.kind) {
+    case 'number':
+      return expr;
+    case 'neg':
+      return { ...expr, operand: withoutMatchers(expr.operand, hoisted) };
+    case 'binary':
+      return { ...expr, left: withoutMatchers(expr.left, hoisted), right: withoutMatchers(expr.right, hoisted) };
+    case 'selector':
+      return { ...expr, matchers: expr.matchers.filter((m) => !hoisted.has(filterKey(matcherFilter(m)))) };
+  }
+}
+
 function termId(aggregate: Aggregate, filters: Filter[]): string {
   return JSON.stringify([aggregate, filters]);
 }
@@ -212,16 +229,24 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
   }
   const selectors: ResolvedQuery['selectors'] = [];
   const terms = new Map<string, AggregateTerm>();
-  for (const sel of selectorsOf(resolved.value.expr)) {
+  const all = selectorsOf(resolved.value.expr);
+  const matcherFilters = all.map((sel) => sel.matchers.map(matcherFilter));
+  // A matcher that every selector carries filters the whole query, like the filters field: groups
+  // it excludes are left out instead of answering zero (`orders{channel="app"} by (channel)`).
+  const key = filterKey;
+  const common = (matcherFilters[0] ?? []).filter((f) => matcherFilters.every((own) => own.some((g) => key(g) === key(f))));
+  const hoisted = new Set(common.map(key));
+  for (const [i, sel] of all.entries()) {
     const field = resolved.value.field;
     const metric = catalog.byName.get(sel.metric);
     if (!metric || metric.name.startsWith('__')) {
       return fail(field, `unknown metric ${JSON.stringify(sel.metric)}; see GET /v1/catalog`);
     }
-    const own: Filter[] = sel.matchers.map((m) => ({ dimension: m.dimension, op: MATCH_OPS[m.op], values: [m.value] }));
-    for (const f of [...own, ...filters.value]) {
+    const matchers = matcherFilters[i]!;
+    const own = matchers.filter((f) => !hoisted.has(key(f)));
+    for (const f of [...matchers, ...filters.value]) {
       if (!metric.dimensions.includes(f.dimension)) {
-        return fail(own.includes(f) ? field : 'filters', `dimension "${f.dimension}" is not available for metric ${metric.name}; it accepts ${metric.dimensions.join(', ')}`);
+        return fail(matchers.includes(f) ? field : 'filters', `dimension "${f.dimension}" is not available for metric ${metric.name}; it accepts ${metric.dimensions.join(', ')}`);
       }
       const regexError = f.op === 'regex' || f.op === 'not_regex' ? checkRegex(f.values[0]!) : undefined;
       if (regexError) return fail(field, regexError);
@@ -239,14 +264,14 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
   return {
     ok: true,
     value: {
-      expr: resolved.value.expr,
+      expr: hoisted.size ? withoutMatchers(resolved.value.expr, hoisted) : resolved.value.expr,
       selectors,
       terms: [...terms.values()],
       from: from.value,
       to: to.value,
       interval: interval.value,
       timezone,
-      filters: filters.value,
+      filters: [...filters.value, ...common.filter((f) => !filters.value.some((g) => key(g) === key(f)))],
       groupBy: uniqueGroupBy,
       compare: compare.value,
       format: format.value,

@@ -283,6 +283,23 @@ describe.each(STORES)('POST /v1/query against a reference implementation (%s sto
     close(regex.body.series[0].total, all.filter((e) => e.type === 'page_view' && ['organic', 'paid'].includes(e.channel) && e.device !== 'mobile').length);
   });
 
+  it('leaves out the groups a matcher on every selector excludes, as the filters field does', async () => {
+    const channels = (body: any) => body.series.map((x: any) => x.labels.channel).sort();
+    const one = await s.post('/v1/query', { expr: 'orders{channel="organic"} by (channel)', from: START, to: END, format: 'total' });
+    expect(channels(one.body)).toEqual(['organic']);
+    close(one.body.series[0].total, ref.metrics.orders!(ref.inRange(START, END, (e) => e.channel === 'organic')));
+    const both = await s.post('/v1/query', { expr: 'page_views{channel=~"organic|paid"} / visitors{channel=~"organic|paid"} by (channel)', from: START, to: END, format: 'total' });
+    expect(channels(both.body)).toEqual(['organic', 'paid']);
+    for (const series of both.body.series) {
+      const rows = ref.inRange(START, END, (e) => e.channel === series.labels.channel);
+      close(series.total, ref.metrics.page_views!(rows)! / ref.metrics.visitors!(rows)!);
+    }
+    // Only one side filtered: every channel keeps its series (the share of organic in it is 0).
+    const share = await s.post('/v1/query', { expr: 'orders{channel="organic"} / orders by (channel)', from: START, to: END, format: 'total' });
+    expect(channels(share.body)).toEqual(channels((await s.post('/v1/query', { metric: 'orders', group_by: ['channel'], from: START, to: END, format: 'total' })).body));
+    expect(share.body.series.find((x: any) => x.labels.channel === 'paid').total).toBe(0);
+  });
+
   it('gives 0 for counts and null for ratios over a range with no data, and [] for empty groups', async () => {
     const from = END + 10 * DAY;
     const count = await s.post('/v1/query', { metric: 'orders', from, to: from + DAY, interval: '1h' });
