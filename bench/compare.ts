@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { compareAnswers, type Difference, type PairSummary } from './compare/agree';
 import { ClickhouseEngine } from './compare/clickhouse';
 import { CpuAccount, cpuSnapshot } from './compare/cpu';
@@ -8,20 +8,24 @@ import { ranges } from './compare/kpis';
 import { PostgresEngine } from './compare/postgres';
 import { buildReport, key, type EngineResult, type ExtraResult } from './compare/report';
 import { ShopmonEngine } from './compare/shopmon';
+import { ShopmonClickhouseEngine } from './compare/shopmonClickhouse';
 import type { Answer, Engine, ExtraQuery } from './compare/types';
-import { CACHE, ensureDataset, log, percentile } from './lib';
+import { CACHE, ROOT, ensureDataset, log, percentile } from './lib';
 import { OVERVIEW } from './overview';
 
 /**
  * `npm run bench:compare` (node --import tsx bench/compare.ts): the overview dashboard's KPIs on
- * the same data in shopmon (the KPI service over HTTP), PostgreSQL 15 and ClickHouse, side by
- * side: load time, size, p50/p95 per query and for the whole dashboard, and whether the numbers
- * agree. Writes bench/compare.md and prints it.
+ * the same data in shopmon (the KPI service over HTTP, on its DuckDB store and, as
+ * shopmon-clickhouse, on its ClickHouse store), PostgreSQL 15 and ClickHouse, side by side: load
+ * time, size, p50/p95 per query and for the whole dashboard, and whether the numbers agree.
+ * Writes the report (bench/compare.md) and prints it.
  *
- * Env: BENCH_EVENTS (10000000), BENCH_RUNS (10), BENCH_ENGINES (shopmon,postgres,clickhouse),
- * BENCH_KEEP=1 (keep the temp dir), BENCH_RELOAD=1 (reload PostgreSQL/ClickHouse even if a cached
- * load exists), BENCH_COMPARE_CACHE=0 (load into the temp dir instead of bench/cache),
- * BENCH_REPORT_ONLY=1 (rewrite bench/compare.md from the results the last run saved in bench/cache).
+ * Env: BENCH_EVENTS (10000000), BENCH_RUNS (10), BENCH_ENGINES (shopmon,postgres,clickhouse; also
+ * shopmon-clickhouse), BENCH_REPORT (bench/compare.md; another name keeps its own saved results
+ * in bench/cache, so a run with other engines leaves the committed report and its results alone),
+ * BENCH_KEEP=1 (keep the temp dir), BENCH_RELOAD=1 (reload PostgreSQL/ClickHouse/the ClickHouse
+ * store even if a cached load exists), BENCH_COMPARE_CACHE=0 (load into the temp dir instead of
+ * bench/cache), BENCH_REPORT_ONLY=1 (rewrite the report from the results the last run saved).
  */
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
@@ -31,7 +35,9 @@ const KEEP = process.env.BENCH_KEEP === '1';
 const RELOAD = process.env.BENCH_RELOAD === '1';
 const CACHE_LOADS = process.env.BENCH_COMPARE_CACHE !== '0';
 const REPORT_ONLY = process.env.BENCH_REPORT_ONLY === '1';
-const RESULTS = join(CACHE, `compare-results-${EVENTS}.json`);
+const DEFAULT_REPORT = join(ROOT, 'bench', 'compare.md');
+const REPORT = resolve(ROOT, process.env.BENCH_REPORT ?? DEFAULT_REPORT);
+const RESULTS = join(CACHE, `compare-results-${EVENTS}${REPORT === DEFAULT_REPORT ? '' : `-${basename(REPORT, '.md')}`}.json`);
 
 interface Saved {
   runs: number;
@@ -87,8 +93,10 @@ function makeEngine(name: string, dataset: string, tmpDir: string): Engine {
       return new PostgresEngine({ ...common, cacheDir: CACHE_LOADS ? join(CACHE, `compare-postgres-${EVENTS}`) : null });
     case 'clickhouse':
       return new ClickhouseEngine({ ...common, cacheDir: CACHE_LOADS ? join(CACHE, `compare-clickhouse-${EVENTS}`) : null });
+    case 'shopmon-clickhouse':
+      return new ShopmonClickhouseEngine({ ...common, cacheDir: CACHE_LOADS ? join(CACHE, `compare-shopmon-clickhouse-${EVENTS}`) : null });
     default:
-      throw new Error(`unknown engine ${name}: use shopmon, postgres, clickhouse`);
+      throw new Error(`unknown engine ${name}: use shopmon, shopmon-clickhouse, postgres, clickhouse`);
   }
 }
 
@@ -221,7 +229,7 @@ function writeReport(results: EngineResult[], startedAt: Date, wallMs: number, r
   const { summaries, differences } = agreement(results);
   for (const d of differences.slice(0, 50)) log(`difference: ${d.engine} vs ${d.reference} ${d.range} ${d.query} ${d.where}: ${d.mine} vs ${d.theirs}`);
   const report = buildReport({ events: EVENTS, runs, ranges: ranges(), results, summaries, differences, startedAt, wallMs });
-  writeFileSync(join(__dirname, 'compare.md'), report);
+  writeFileSync(REPORT, report);
   process.stdout.write(report);
 }
 

@@ -1,7 +1,7 @@
-import { createReadStream, mkdtempSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE, INGEST_KEY, ensureDataset, log, machine, mib, percentile, startService } from './lib';
+import { sendFile } from './ingestClient';
+import { CACHE, ensureDataset, machine, mib, percentile, startService } from './lib';
 
 /**
  * `npm run bench:ingest`: sends the cached data set over HTTP (NDJSON, several concurrent
@@ -13,76 +13,11 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 
-/** Cuts the NDJSON file into bodies of BATCH lines without parsing them. */
-async function* bodies(file: string): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let lines = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
-      if (++lines === BATCH) {
-        pending.push(chunk.subarray(start, i + 1));
-        yield Buffer.concat(pending);
-        pending = [];
-        lines = 0;
-        start = i + 1;
-      }
-    }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
-  }
-  if (pending.length) yield Buffer.concat(pending);
-}
-
-function post(url: URL, agent: Agent, body: Buffer): Promise<{ status: number; accepted: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path: '/v1/events', method: 'POST', agent, headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${INGEST_KEY}`, 'content-length': body.length } },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, accepted: res.statusCode === 200 ? (JSON.parse(text) as { accepted: number }).accepted : 0 }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function main(): Promise<void> {
   const file = ensureDataset(EVENTS);
   const dataDir = mkdtempSync(join(CACHE, 'ingest-'));
   const svc = await startService(dataDir);
-  const url = new URL(svc.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let accepted = 0;
-  let retries503 = 0;
-  const source = bodies(file);
-  const started = performance.now();
-  const worker = async () => {
-    for (;;) {
-      const next = await source.next();
-      if (next.done) return;
-      for (;;) {
-        const t0 = performance.now();
-        const r = await post(url, agent, next.value);
-        if (r.status === 503) {
-          retries503++;
-          await new Promise((res) => setTimeout(res, 200));
-          continue;
-        }
-        if (r.status !== 200) throw new Error(`ingest answered ${r.status}`);
-        latencies.push(performance.now() - t0);
-        accepted += r.accepted;
-        break;
-      }
-    }
-  };
-  const progress = setInterval(() => log(`${accepted} events, ${Math.round(accepted / ((performance.now() - started) / 1000))} events/s`), 5000);
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(progress);
-  agent.destroy();
+  const { accepted, seconds, latencies, retries503 } = await sendFile(svc.url, file, { concurrency: CONCURRENCY, batch: BATCH });
   const peak = svc.peakRssBytes();
   await svc.stop();
   const dbBytes = statSync(join(dataDir, 'shopmon.duckdb')).size;

@@ -75,7 +75,7 @@ export function buildReport(input: ReportInput): string {
   const names = ok.map((r) => r.name);
   const shopmon = ok.find((r) => r.name === 'shopmon');
   const out: string[] = [];
-  out.push(`# shopmon vs PostgreSQL vs ClickHouse: the overview dashboard
+  out.push(`# ${names.join(' vs ')}: the overview dashboard
 
 \`node --import tsx bench/compare.ts\` (\`npm run bench:compare\`) — ${machine()}; run started ${input.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, took ${(input.wallMs / 60_000).toFixed(0)} min.
 
@@ -121,6 +121,7 @@ The benchmark client runs on the same machine.
   out.push('');
 
   out.push('## Whole dashboard (all queries at once)\n');
+  if (shopmon && ok.length > 2) out.push('Ratios: each engine\'s p50 divided by shopmon\'s (DuckDB store); above 1x is slower than shopmon.\n');
   const head = names.map((n) => `${n} p50 / p95 ms`);
   const vs = shopmon ? names.filter((n) => n !== 'shopmon').map((n) => `${n} ÷ shopmon (p50)`) : [];
   out.push(`| range | ${[...head, ...vs].join(' | ')} |`);

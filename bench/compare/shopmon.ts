@@ -1,27 +1,16 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { QUERY_KEY, ROOT, log, startService, type Service } from '../lib';
+import { ROOT, log, startService, type Service } from '../lib';
 import type { BenchQuery } from '../overview';
-import { MAX_POINTS, type Answer, type Engine, type LoadInfo, type RangeCtx, type Series, type Timed } from './types';
+import { queryService } from './shopmonHttp';
+import type { Engine, LoadInfo, RangeCtx, Timed } from './types';
 
 /**
  * shopmon: the KPI service (bench/lib.ts startService) over a copy of the store that
  * `npm run bench:ingest` loaded (bench/cache/store-<events>), so the cached store is never
- * written and nothing else can hold its DuckDB lock. Queries go over HTTP with a query key, as
- * the datasource backend plugin sends them; a query's time is the client's wall time from the
- * request to the end of the body (as bench/query.ts measures).
+ * written and nothing else can hold its DuckDB lock. Queries go over HTTP (./shopmonHttp.ts).
  */
-
-interface QueryBody {
-  interval?: string;
-  series: Series[];
-  compare?: { offset_ms: number; series: Series[] };
-}
-
-interface FunnelBody {
-  steps: Array<{ step: string; visitors: number }>;
-}
 
 export interface ShopmonOptions {
   events: number;
@@ -78,17 +67,8 @@ export class ShopmonEngine implements Engine {
     };
   }
 
-  async run(q: BenchQuery, range: RangeCtx): Promise<Timed> {
-    const t0 = performance.now();
-    const res = await fetch(this.svc!.url + q.path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${QUERY_KEY}` },
-      body: JSON.stringify({ ...q.body, from: range.from, to: range.to, max_points: MAX_POINTS, timezone: range.tz }),
-    });
-    const text = await res.text();
-    const ms = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`shopmon ${q.name}: ${res.status} ${text}`);
-    return { ms, answer: () => toAnswer(q, text) };
+  run(q: BenchQuery, range: RangeCtx): Promise<Timed> {
+    return queryService(this.svc!.url, this.name, q, range);
   }
 
   async stop(): Promise<void> {
@@ -96,15 +76,6 @@ export class ShopmonEngine implements Engine {
     this.svc = null;
     rmSync(this.copy, { recursive: true, force: true });
   }
-}
-
-function toAnswer(q: BenchQuery, text: string): Answer {
-  if (q.path === '/v1/funnel') {
-    const body = JSON.parse(text) as FunnelBody;
-    return { series: body.steps.map((s) => ({ labels: { step: s.step }, total: s.visitors })) };
-  }
-  const body = JSON.parse(text) as QueryBody;
-  return { interval: body.interval, series: body.series, compare: body.compare?.series };
 }
 
 async function countRows(file: string): Promise<number> {
