@@ -1,6 +1,7 @@
 /** Every user-facing string of the panel, so wording changes in one place. */
 export const labels = {
   noData: 'No data',
+  queryFailed: 'The query failed',
   noValue: '—',
   scorecards: {
     unsupported: (found: string) =>

@@ -30,10 +30,18 @@ export function formatValue(display: DisplayProcessor, field: Field, value: numb
   return formattedValueToString(display(value));
 }
 
-/** "+1.2 K" / "−340": the magnitude formatted with the field's unit and decimals, with an explicit sign. */
-export function formatSigned(display: DisplayProcessor, value: number): string {
+const PERCENT_UNITS = new Set(['percent', 'percentunit']);
+
+/**
+ * "+1.2 K" / "−340": the magnitude formatted with the field's unit and decimals, with an explicit
+ * sign. The difference of two percentages is in percentage points ("−2.0 pp"), so it is not
+ * mistaken for the relative change shown next to it.
+ */
+export function formatSigned(display: DisplayProcessor, value: number, unit?: string): string {
   const sign = value > 0 ? '+' : value < 0 ? MINUS : '';
-  return sign + formattedValueToString(display(Math.abs(value)));
+  const shown = display(Math.abs(value));
+  if (unit && PERCENT_UNITS.has(unit)) return `${sign}${shown.prefix ?? ''}${shown.text} pp`;
+  return sign + formattedValueToString(shown);
 }
 
 /** "45.3%", "+12.5%"; a dash for null (a ratio with no base). */

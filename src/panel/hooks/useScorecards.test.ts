@@ -34,7 +34,7 @@ describe('scorecards: delta and colour by direction', () => {
     const [card] = cards(buildScorecards(frames, options(), ctx));
     expect(card!.valueText).toBe('2.0%');
     expect(card!.delta).toMatchObject({ direction: 'down', sentiment: 'good', comparisonName: 'previous period', percent: -50 });
-    expect(card!.delta!.absoluteText).toBe('−2.0%');
+    expect(card!.delta!.absoluteText).toBe('−2.0 pp');
   });
 
   it('a rise is good for higher-is-better and bad for lower-is-better', () => {

@@ -35,7 +35,7 @@ export function buildDelta(
   return {
     absolute,
     percent,
-    absoluteText: formatSigned(display, absolute),
+    absoluteText: formatSigned(display, absolute, field.config.unit),
     percentText: formatPercent(percent, true),
     direction,
     sentiment: sentimentOf(direction, higherBetter),

@@ -15,4 +15,5 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     overflow: 'auto',
   }),
   unsupported: css({ color: theme.colors.warning.text }),
+  error: css({ color: theme.colors.error.text }),
 });

@@ -54,10 +54,13 @@ export const getStyles = (theme: GrafanaTheme2) => ({
     minWidth: 0,
   }),
   unit: css({ fontSize: '0.6em', opacity: 0.8 }),
+  // "vs 1d ago" moves under the change when the card is too narrow for both on one line, rather
+  // than being cut to "vs 1…".
   delta: css({
     display: 'flex',
+    flexWrap: 'wrap',
     alignItems: 'baseline',
-    gap: theme.spacing(0.5),
+    columnGap: theme.spacing(0.5),
     lineHeight: 1.5,
     whiteSpace: 'nowrap',
     overflow: 'hidden',

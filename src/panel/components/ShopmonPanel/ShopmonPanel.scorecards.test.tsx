@@ -3,7 +3,7 @@ import '@testing-library/jest-dom';
 
 import { fireEvent, render, screen, within } from '@testing-library/react';
 
-import { FieldMatcherID, LinkModel, ThresholdsMode } from '@grafana/data';
+import { FieldMatcherID, getDefaultTimeRange, LinkModel, LoadingState, ThresholdsMode } from '@grafana/data';
 
 import { selectors } from '../../selectors';
 import { nameValueTable, options, seriesFrame, theme } from '../../testUtils/frames';
@@ -30,6 +30,19 @@ const fieldConfig = {
 };
 
 describe('ShopmonPanel scorecards', () => {
+  it('says in the body that the query failed, and why, instead of "No data"', () => {
+    const data = { state: LoadingState.Error, series: [], timeRange: getDefaultTimeRange(), errors: [{ message: 'KPI service unreachable at http://kpi:8787', refId: 'A' }] };
+    render(<ShopmonPanel {...panelProps([], { data })} />);
+    const status = screen.getByTestId(selectors.status);
+    expect(status).toHaveAttribute('data-status', 'error');
+    expect(status).toHaveTextContent('The query failed: KPI service unreachable at http://kpi:8787');
+  });
+
+  it('keeps "No data" for a query that answered nothing', () => {
+    render(<ShopmonPanel {...panelProps([])} />);
+    expect(screen.getByTestId(selectors.status)).toHaveAttribute('data-status', 'nodata');
+  });
+
   it('shows value, delta and comparison of each KPI, coloured by its direction', () => {
     render(<ShopmonPanel {...panelProps(withFieldConfig(shopFrames(), fieldConfig), { width: 900, height: 260 })} />);
     const cards = screen.getAllByTestId(selectors.scorecards.card);
@@ -42,7 +55,8 @@ describe('ShopmonPanel scorecards', () => {
     expect(ordersDelta).toHaveAttribute('data-sentiment', 'bad');
     expect(within(failures).getByTestId(selectors.scorecards.value)).toHaveTextContent('2.0%');
     expect(within(failures).getByTestId(selectors.scorecards.delta)).toHaveAttribute('data-sentiment', 'good');
-    expect(failures).toHaveAccessibleName('Payment failure rate: 2.0%, −2.0% (−50.0%) vs 1d ago, better');
+    expect(within(failures).getByTestId(selectors.scorecards.delta)).toHaveTextContent('▼ −2.0 pp (−50.0%)vs 1d ago');
+    expect(failures).toHaveAccessibleName('Payment failure rate: 2.0%, −2.0 pp (−50.0%) vs 1d ago, better');
   });
 
   it('shows the target set by an override as a progress bar', () => {
