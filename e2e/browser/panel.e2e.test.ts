@@ -58,13 +58,14 @@ describe('scorecards', () => {
     expect(result.errors).toEqual([]);
     const cards = b.page.getByTestId(sc.card);
     expect(await cards.count()).toBe(4);
-    const catalog = await shop.get<{ metrics: Array<{ name: string; higher_is_better: boolean }> }>('/v1/catalog');
+    const catalog = await shop.get<{ metrics: Array<{ name: string; title: string; higher_is_better: boolean }> }>('/v1/catalog');
     for (const [i, metric] of TOTALS.entries()) {
       const answer = await shop.query<KpiAnswer>('/v1/query', { metric, from: range.from, to: range.to, timezone: TIMEZONE, compare: '1d', format: 'total' });
       const now = answer.series[0]!.total!;
       const before = answer.compare!.series[0]!.total!;
       const card = cards.nth(i);
-      expect(await card.getByTestId(sc.title).textContent()).toBe(metric);
+      // Titled as the KPI service's catalog titles the metric ("Payment failure rate").
+      expect(await card.getByTestId(sc.title).textContent()).toBe(catalog.metrics.find((m) => m.name === metric)!.title);
       expect(await card.getByTestId(sc.value).textContent()).toBe(await b.harness('format', now, answer.unit ?? 'short'));
       const delta = await card.getByTestId(sc.delta).textContent();
       expect(delta).toContain(`(${signedPercent(now, before)})`);
@@ -132,13 +133,14 @@ describe('funnel', () => {
   });
 });
 
-it("a stopped KPI service: the panel says No data and its chrome shows the query's error", async () => {
+it("a stopped KPI service: the panel body and its chrome both show the query's error", async () => {
   await b.harness('setTheme', 'dark');
   const result = await b.harness('showPanel', { uid: 'shopmon-down', title: 'Orders', targets: [scorecardTargets[0]] as never, range, options: { mode: 'scorecards' }, width: 600, height: 200 });
   const message = result.errors[0]?.message;
   expect(message).toMatch(/^cannot reach the KPI service at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/);
   await b.page.getByTestId(selectors.status).waitFor();
-  expect(await b.page.getByTestId(selectors.status).textContent()).toBe('No data');
+  expect(await b.page.getByTestId(selectors.status).getAttribute('data-status')).toBe('error');
+  expect(await b.page.getByTestId(selectors.status).textContent()).toBe(`The query failed: ${message}`);
   await b.page.getByTestId(harnessIds.panelStatusError).hover();
   await b.page.getByRole('tooltip').filter({ hasText: message! }).waitFor();
 });

@@ -89,6 +89,13 @@ describe('kpiFrames', () => {
     expect(fieldMeta(frame!, 1, 'config')).toMatchObject({ unit: 'percent', custom: { higherIsBetter: false } });
   });
 
+  it("names series by the metric's title in builder mode, by the expression in code mode, by the alias when set", () => {
+    const legend = (q: typeof query) => kpiFrames({ ...q, format: 'total' }, answer, { refId: 'A', fromAlert: false }).map((f) => f.fields[0]!.config?.displayNameFromDS);
+    expect(legend({ ...query, metric: 'payment_failure_rate' })[0]).toBe('Payment failure rate {channel=app}');
+    expect(legend({ ...query, editorMode: 'code', expr: 'gmv / orders' })[0]).toBe('gmv / orders {channel=app}');
+    expect(legend({ ...query, alias: '{{metric}} in {{channel}}' })[0]).toBe('gmv in app');
+  });
+
   it('timeseries: one timeseries-multi frame per series, comparison labelled and suffixed', () => {
     const frames = encodeFrames(kpiFrames(query, answer, { refId: 'A', fromAlert: false, executed: { metric: 'gmv' } })).map(decode);
     expect(frames).toHaveLength(3);
@@ -98,19 +105,19 @@ describe('kpiFrames', () => {
     }
     expect(meta(frames[0]!)).toMatchObject({ executedQueryString: '{"metric":"gmv"}', custom: { interval: '1h' } });
     expect(fieldMeta(frames[0]!, 1, 'labels')).toEqual({ channel: 'app' });
-    expect(fieldMeta(frames[0]!, 1, 'config')).toEqual({ unit: 'currencyKRW', displayNameFromDS: 'gmv {channel=app}' });
+    expect(fieldMeta(frames[0]!, 1, 'config')).toEqual({ unit: 'currencyKRW', displayNameFromDS: 'GMV {channel=app}' });
     expect(fieldMeta(frames[2]!, 1, 'labels')).toEqual({ channel: 'app', compare: '1d' });
-    expect(fieldMeta(frames[2]!, 1, 'config')).toMatchObject({ displayNameFromDS: 'gmv {channel=app} (1d ago)' });
+    expect(fieldMeta(frames[2]!, 1, 'config')).toMatchObject({ displayNameFromDS: 'GMV {channel=app} (1d ago)' });
     expect([...frames[2]!.getChild('value')!.toArray()]).toEqual([7, 8, 9]);
   });
 
   it('table: one wide frame, time then one column per series', () => {
     const [frame, ...rest] = kpiFrames({ ...query, format: 'table' }, answer, { refId: 'A', fromAlert: false }).map((f) => decode(encodeFrame(f)));
     expect(rest).toHaveLength(0);
-    expect(frame!.schema.fields.map((f) => f.name)).toEqual(['time', 'gmv {channel=app}', 'gmv {channel=web}', 'gmv {channel=app} (1d ago)']);
+    expect(frame!.schema.fields.map((f) => f.name)).toEqual(['time', 'GMV {channel=app}', 'GMV {channel=web}', 'GMV {channel=app} (1d ago)']);
     expect(meta(frame!)).toMatchObject({ type: 'timeseries-wide', preferredVisualisationType: 'table' });
-    expect(frame!.getChild('gmv {channel=app}')!.get(1)).toBeNull();
-    expect(frame!.getChild('gmv {channel=web}')!.get(2)).toBe(3);
+    expect(frame!.getChild('GMV {channel=app}')!.get(1)).toBeNull();
+    expect(frame!.getChild('GMV {channel=web}')!.get(2)).toBe(3);
   });
 
   it('table from an alert rule: one frame per series instead', () => {

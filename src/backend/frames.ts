@@ -1,3 +1,4 @@
+import { buildCatalog } from '../kpi/catalog';
 import { seriesName, type ShopmonQuery } from '../kpi/datasourceQuery';
 import { encodeFrame, type FieldConfig, type Frame, type FrameField, type FrameMeta } from './arrowFrame';
 import type { FunnelAnswer, FunnelStep, QueryAnswer, Series } from './kpiTypes';
@@ -29,11 +30,15 @@ interface NamedSeries {
   series: Series;
 }
 
+// Titles do not depend on the currency; the catalog is only read for them.
+const TITLES = new Map(buildCatalog('KRW').metrics.map((m) => [m.name, m.title]));
+const titleOf = (metric: string) => TITLES.get(metric);
+
 /** Current series first, then comparison series, each with its legend and labels. */
 function namedSeries(q: ShopmonQuery, answer: QueryAnswer): NamedSeries[] {
-  const current = answer.series.map((s) => ({ display: seriesName(q, s.labels), labels: s.labels, series: s }));
+  const current = answer.series.map((s) => ({ display: seriesName(q, s.labels, false, titleOf), labels: s.labels, series: s }));
   const compare = (answer.compare?.series ?? []).map((s) => ({
-    display: seriesName(q, s.labels, true),
+    display: seriesName(q, s.labels, true, titleOf),
     labels: { ...s.labels, compare: q.compare ?? 'none' },
     series: s,
   }));

@@ -118,15 +118,20 @@ export function toFunnelRequest(q: ShopmonQuery, ctx: RequestContext) {
   };
 }
 
-/** Legend text of a series: the alias with {{dimension}} / {{metric}} replaced, or a default. */
-export function seriesName(q: ShopmonQuery, labels: Record<string, string>, comparison = false): string {
-  const metric = (q.editorMode ?? 'builder') === 'code' ? (q.expr ?? '') : (q.metric ?? '');
+/**
+ * Legend text of a series: the alias with {{dimension}} / {{metric}} replaced, or a default: the
+ * metric's title when the caller knows it ("Payment failure rate"), else its name or expression.
+ */
+export function seriesName(q: ShopmonQuery, labels: Record<string, string>, comparison = false, titleOf?: (metric: string) => string | undefined): string {
+  const code = (q.editorMode ?? 'builder') === 'code';
+  const metric = code ? (q.expr ?? '') : (q.metric ?? '');
+  const title = (!code && titleOf?.(metric)) || metric;
   let name: string;
   if (q.alias) {
     name = q.alias.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_m, key: string) => (key === 'metric' ? metric : (labels[key] ?? '')));
   } else {
     const parts = Object.entries(labels).map(([k, v]) => `${k}=${v === '' ? '(none)' : v}`);
-    name = parts.length ? `${metric} {${parts.join(', ')}}` : metric;
+    name = parts.length ? `${title} {${parts.join(', ')}}` : title;
   }
   return comparison ? `${name} (${q.compare === 'previous_period' ? 'previous period' : `${q.compare} ago`})` : name;
 }
