@@ -76,6 +76,8 @@ export function startService(dataDir: string, env: Record<string, string> = {}):
             new Promise((done) => {
               peak = Math.max(peak, hwm(child.pid));
               clearInterval(sample);
+              // Already gone (crashed or killed by someone else): 'exit' will not fire again.
+              if (child.exitCode !== null || child.signalCode !== null) return done();
               child.once('exit', () => done());
               child.kill('SIGTERM');
             }),
