@@ -56,7 +56,8 @@ export function funnelAnswer(plan: FunnelPlan, rows: FunnelRow[]) {
   if (plan.groupBy.length === 0) return { steps: funnelSteps(plan.steps, rows[0]?.visitors ?? plan.steps.map(() => 0)) };
   return {
     groups: rows
-      .sort((a, b) => (b.visitors[0] ?? 0) - (a.visitors[0] ?? 0))
+      // Equal first steps sort by their labels, so the order does not depend on the store.
+      .sort((a, b) => (b.visitors[0] ?? 0) - (a.visitors[0] ?? 0) || JSON.stringify(a.groups).localeCompare(JSON.stringify(b.groups)))
       .map((r) => ({ labels: Object.fromEntries(plan.groupBy.map((d, i) => [d, r.groups[i] ?? ''])), steps: funnelSteps(plan.steps, r.visitors) })),
   };
 }

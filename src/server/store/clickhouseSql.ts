@@ -200,16 +200,18 @@ export function funnelQuery(table: string, plan: FunnelPlan): string {
   // t1 and the groups come from step-1 rows only; the arrays from every row of the visitor.
   const firsts = `SELECT visitor_id, ${perVisitor.join(', ')} FROM (${inner}) WHERE step = 1 GROUP BY visitor_id`;
   const rest = `SELECT visitor_id, ${arrays.length ? arrays.join(', ') : '1 AS none'} FROM (${inner}) WHERE step > 1 GROUP BY visitor_id`;
-  const times = ['t1'];
+  // One subquery per step: each step's time reads the previous one as a column. (As aliases in
+  // one SELECT, 18.16 expands t(k-1) into t(k) twice per step and the query grows as 2^steps.)
+  const gAliases = groupCols.map((_, i) => `g${i}`);
+  const arrayCols = plan.steps.slice(1).map((_, j) => `a${j + 2}`);
+  const source = plan.steps.length > 1 ? `(${firsts}) ALL LEFT JOIN (${rest}) USING visitor_id` : `(${firsts})`;
+  let layer = `SELECT ${[...gAliases, 't1', ...arrayCols].join(', ')} FROM ${source}`;
   for (let k = 2; k <= plan.steps.length; k++) {
     const c = `arrayFilter(x -> x >= t${k - 1} AND x <= t1 + ${window}, a${k})`;
-    times.push(`if(t${k - 1} = ${NEVER}, toInt64(${NEVER}), if(empty(${c} AS c${k}), toInt64(${NEVER}), arrayReduce('min', c${k}))) AS t${k}`);
+    layer = `SELECT *, if(t${k - 1} = ${NEVER}, toInt64(${NEVER}), if(empty(${c}), toInt64(${NEVER}), arrayReduce('min', ${c}))) AS t${k} FROM (${layer})`;
   }
   const reached = plan.steps.map((_, i) => `countIf(t${i + 1} != ${NEVER}) AS n${i + 1}`);
-  const gAliases = groupCols.map((_, i) => `g${i}`);
-  const source = plan.steps.length > 1 ? `(${firsts}) ALL LEFT JOIN (${rest}) USING visitor_id` : `(${firsts})`;
-  const joined = `SELECT ${[...gAliases, ...times].join(', ')} FROM ${source}`;
-  return `SELECT ${[...gAliases, ...reached].join(', ')} FROM (${joined})${gAliases.length ? ` GROUP BY ${gAliases.join(', ')}` : ''}`;
+  return `SELECT ${[...gAliases, ...reached].join(', ')} FROM (${layer})${gAliases.length ? ` GROUP BY ${gAliases.join(', ')}` : ''}`;
 }
 
 export function valuesQuery(table: string, plan: ValuesPlan): string {
