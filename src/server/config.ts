@@ -12,6 +12,7 @@ export interface Config {
   clickhouseUser: string;
   clickhousePassword: string;
   clickhouseDatabase: string;
+  clickhouseTimeoutSeconds: number;
   ingestKeys: string[];
   queryKeys: string[];
   currency: string;
@@ -35,6 +36,7 @@ export const DEFAULTS = {
   clickhouseUser: 'default',
   clickhousePassword: '',
   clickhouseDatabase: 'shopmon',
+  clickhouseTimeoutSeconds: 60,
   currency: 'KRW',
   retentionDays: 400,
   timezone: 'Asia/Seoul',
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseUser: env.SHOPMON_CLICKHOUSE_USER ?? DEFAULTS.clickhouseUser,
     clickhousePassword: env.SHOPMON_CLICKHOUSE_PASSWORD ?? DEFAULTS.clickhousePassword,
     clickhouseDatabase,
+    clickhouseTimeoutSeconds: int(env, 'SHOPMON_CLICKHOUSE_TIMEOUT_SECONDS', DEFAULTS.clickhouseTimeoutSeconds, 1),
     ingestKeys: list(env.SHOPMON_INGEST_KEYS),
     queryKeys: list(env.SHOPMON_QUERY_KEYS),
     currency,

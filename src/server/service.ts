@@ -29,7 +29,13 @@ const IDEMPOTENCY_DAYS = 8;
 
 export async function openStore(config: Config): Promise<EventStore> {
   if (config.store === 'clickhouse') {
-    return openClickhouseStore({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword, database: config.clickhouseDatabase });
+    return openClickhouseStore({
+      url: config.clickhouseUrl,
+      user: config.clickhouseUser,
+      password: config.clickhousePassword,
+      database: config.clickhouseDatabase,
+      timeoutMs: config.clickhouseTimeoutSeconds * 1000,
+    });
   }
   return openDuckdbStore({ dataDir: config.dataDir, memoryLimit: config.memoryLimit });
 }

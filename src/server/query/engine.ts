@@ -38,7 +38,7 @@ export interface EngineOptions {
  * the events; the rows of each source are merged back by bucket and group.
  */
 async function aggregate(store: EventStore, plan: AggregatePlan, opts: EngineOptions): Promise<AggregateRow[]> {
-  const aligned = opts.rollups !== false && slotAligned(plan.bucket);
+  const aligned = opts.rollups !== false && store.rollups !== false && slotAligned(plan.bucket);
   // One store query per source; a percentile from the histograms is a query of its own.
   const bySource = new Map<string, { source: Source; index: number[] }>();
   plan.terms.forEach((t, i) => {

@@ -139,8 +139,22 @@ export function bucketSql(interval: Interval, segments: OffsetSegment[]): string
 
 const rangeSql = (from: number, to: number, filters: Filter[]) => [`ts >= ${int(from)}`, `ts < ${int(to)}`, ...filters.map(filterSql)];
 
-/** Columns a first-order row carries: the attributes of the order's earliest order event. */
+/** Columns a first-order row can carry: the attributes of the order's earliest order event. */
 const FIRST_ORDER_COLUMNS = [...new Set(['amount', 'visitor_id', 'session_id', 'status', 'results', 'tti_ms', 'load_ms', ...DIMENSION_NAMES])];
+
+/** The columns a plan reads from first-order rows (argMin per column is the costly part). */
+function firstOrderColumns(plan: AggregatePlan): string[] {
+  const used = new Set<string>(['amount', ...plan.groupBy, ...plan.filters.map((f) => f.dimension)]);
+  for (const t of plan.terms) {
+    for (const f of t.filters) used.add(f.dimension);
+    const a = t.aggregate;
+    if (a.op === 'distinct') used.add(a.column === 'visitor' ? 'visitor_id' : 'session_id');
+    if (a.op === 'quantile') used.add(a.column);
+    if (a.where.status) used.add('status');
+    if (a.where.zeroResults) used.add('results');
+  }
+  return FIRST_ORDER_COLUMNS.filter((c) => used.has(c));
+}
 
 /**
  * Orders count once, at their earliest order event over all time. ClickHouse computes that at
@@ -149,11 +163,12 @@ const FIRST_ORDER_COLUMNS = [...new Set(['amount', 'visitor_id', 'session_id', '
  * earliest event is before `from` drops out in the outer WHERE. (The aliases differ from the
  * column names: ClickHouse aliases are visible in the whole SELECT.)
  */
-function firstOrderSource(table: string, from: number, to: number): string {
-  const inRange = `SELECT order_id FROM ${table} WHERE type = 'order' AND ts >= ${int(from)} AND ts < ${int(to)} AND order_id IS NOT NULL`;
-  const firsts = `SELECT min(ts) AS fo_ts, ${FIRST_ORDER_COLUMNS.map((c) => `argMin(${c}, ts) AS fo_${c}`).join(', ')} FROM ${table}
-    WHERE type = 'order' AND ts < ${int(to)} AND order_id IN (${inRange}) GROUP BY order_id`;
-  return `(SELECT fo_ts AS ts, 'order' AS type, ${FIRST_ORDER_COLUMNS.map((c) => `fo_${c} AS ${c}`).join(', ')} FROM (${firsts}))`;
+function firstOrderSource(table: string, plan: AggregatePlan): string {
+  const columns = firstOrderColumns(plan);
+  const inRange = `SELECT order_id FROM ${table} WHERE type = 'order' AND ts >= ${int(plan.from)} AND ts < ${int(plan.to)} AND order_id IS NOT NULL`;
+  const firsts = `SELECT min(ts) AS fo_ts, ${columns.map((c) => `argMin(${c}, ts) AS fo_${c}`).join(', ')} FROM ${table}
+    WHERE type = 'order' AND ts < ${int(plan.to)} AND order_id IN (${inRange}) GROUP BY order_id`;
+  return `(SELECT fo_ts AS ts, 'order' AS type, ${columns.map((c) => `fo_${c} AS ${c}`).join(', ')} FROM (${firsts}))`;
 }
 
 export const needsFirstOrders = (t: AggregateTerm) => t.aggregate.where.firstOrder === true;
@@ -161,7 +176,7 @@ export const needsFirstOrders = (t: AggregateTerm) => t.aggregate.where.firstOrd
 /** One scan answering the plan's terms; all of them first-order terms or none (the store splits them). */
 export function aggregateQuery(table: string, plan: AggregatePlan): string {
   const firstOrders = plan.terms.length > 0 && plan.terms.every(needsFirstOrders);
-  const from = firstOrders ? firstOrderSource(table, plan.from, plan.to) : table;
+  const from = firstOrders ? firstOrderSource(table, plan) : table;
   const groupCols = plan.groupBy.map(column);
   const select = [plan.bucket ? `${bucketSql(plan.bucket.interval, plan.bucket.segments)} AS b` : 'NULL AS b'];
   select.push(...groupCols.map((c, i) => `${c} AS g${i}`));

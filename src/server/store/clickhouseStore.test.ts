@@ -150,7 +150,8 @@ describe('ClickHouse store: literals and settings', () => {
   it('validates the ClickHouse settings', () => {
     expect(() => loadConfig({ SHOPMON_STORE: 'clickhouse', SHOPMON_CLICKHOUSE_DATABASE: 'a;b' })).toThrow(/SHOPMON_CLICKHOUSE_DATABASE/);
     expect(() => loadConfig({ SHOPMON_STORE: 'clickhouse', SHOPMON_CLICKHOUSE_URL: 'localhost:8123' })).toThrow(/SHOPMON_CLICKHOUSE_URL/);
-    expect(loadConfig({ SHOPMON_STORE: 'clickhouse' })).toMatchObject({ clickhouseUrl: 'http://127.0.0.1:8123', clickhouseDatabase: 'shopmon', clickhouseUser: 'default' });
+    expect(() => loadConfig({ SHOPMON_STORE: 'clickhouse', SHOPMON_CLICKHOUSE_TIMEOUT_SECONDS: '0' })).toThrow(/SHOPMON_CLICKHOUSE_TIMEOUT_SECONDS/);
+    expect(loadConfig({ SHOPMON_STORE: 'clickhouse' })).toMatchObject({ clickhouseUrl: 'http://127.0.0.1:8123', clickhouseDatabase: 'shopmon', clickhouseUser: 'default', clickhouseTimeoutSeconds: 60 });
   });
 
   it('prunes events older than the retention', async () => {

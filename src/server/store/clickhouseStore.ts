@@ -21,7 +21,7 @@ export interface ClickhouseStoreOptions {
   user: string;
   password: string;
   database: string;
-  /** Per-request timeout; queries over it fail as 503 store_unavailable. */
+  /** Per-request timeout (SHOPMON_CLICKHOUSE_TIMEOUT_SECONDS); queries over it fail as 503 store_unavailable. */
   timeoutMs?: number;
 }
 
@@ -68,7 +68,7 @@ export async function openClickhouseStore(opts: ClickhouseStoreOptions): Promise
     url: opts.url,
     username: opts.user,
     password: opts.password,
-    request_timeout: opts.timeoutMs ?? 30_000,
+    request_timeout: opts.timeoutMs ?? 60_000,
     log: { level: ClickHouseLogLevel.OFF },
   });
   const store = new ClickhouseStore(client, db);
@@ -84,6 +84,7 @@ export async function openClickhouseStore(opts: ClickhouseStoreOptions): Promise
 
 class ClickhouseStore implements EventStore {
   readonly name = 'clickhouse';
+  readonly rollups = false;
   private readonly events: string;
 
   constructor(

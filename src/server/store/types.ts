@@ -23,6 +23,8 @@ export interface Annotation {
 
 export interface EventStore {
   readonly name: string;
+  /** false: the store keeps no rollups, so the engine sends each plan whole (one scan, not one per source). */
+  readonly rollups?: boolean;
   /**
    * Appends rows and resolves only once they are durable; `demote` lists order_ids whose earlier
    * first-order row must lose the flag. A store that checks idempotency itself (shared by many
