@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine, mib } from './lib';
 
@@ -37,11 +37,15 @@ function processes(): Proc[] {
   return out;
 }
 
+/**
+ * The processes the command started, and the PostgreSQL servers of bench/compare (pg_ctl starts
+ * the postmaster as a daemon, so it is no longer a descendant) with their backends.
+ */
 function descendants(root: number, all: Proc[]): Proc[] {
   const children = new Map<number, Proc[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const out: Proc[] = [];
-  const stack = [root];
+  const out: Proc[] = all.filter((p) => p.cmdline.includes('/postgresql/') && /compare-postgres-|shopmon-compare-/.test(p.cmdline));
+  const stack = [root, ...out.map((p) => p.pid)];
   while (stack.length) {
     for (const c of children.get(stack.pop()!) ?? []) {
       out.push(c);
@@ -82,21 +86,30 @@ function main(): void {
   }, SAMPLE_MS);
   child.once('exit', (code) => {
     clearInterval(timer);
-    const rows = [...peak].map(([engine, bytes]) => `| ${engine} | ${mib(bytes)} |`);
-    const report = `# Peak memory while \`${[cmd, ...args].join(' ')}\` ran
+    // Engines this run did not measure keep their row (with its own date) from the last report.
+    const file = join(__dirname, 'memory.md');
+    const when = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`${[cmd, ...args].join(' ')}\` with BENCH_ENGINES=${process.env.BENCH_ENGINES ?? 'all'}`;
+    const kept = existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => /^\| [^-]/.test(l) && !l.startsWith('| engine |') && !peak.has(l.split('|')[1]!.trim()))
+          .map((l) => (l.split('|').length < 5 ? `${l} an earlier run (all engines) |` : l))
+      : [];
+    const rows = [...kept, ...[...peak].map(([engine, bytes]) => `| ${engine} | ${mib(bytes)} | ${when} |`)];
+    const report = `# Peak memory of each engine during the comparison
 
-\`node --import tsx bench/memwatch.ts ${[cmd, ...args].join(' ')}\` (part of \`npm run bench\`) — ${machine()}.
+\`node --import tsx bench/memwatch.ts npm run bench:compare\` (part of \`npm run bench\`) — ${machine()}.
 
 Peak of the summed PSS (proportional set size: shared pages divided among the processes that map them) of each engine's processes,
 sampled every ${SAMPLE_MS} ms over the whole run (loads of engines not cached yet, warm-ups, timed queries, dashboards).
 PostgreSQL counts the postmaster and every backend and worker (its shared_buffers only as far as they were touched);
 shopmon is the KPI service process (DuckDB is embedded in it).
 
-| engine | peak memory (PSS) |
-| --- | --- |
+| engine | peak memory (PSS) | measured |
+| --- | --- | --- |
 ${rows.join('\n')}
 `;
-    if (code === 0) writeFileSync(join(__dirname, 'memory.md'), report);
+    if (code === 0) writeFileSync(file, report);
     process.stdout.write(report);
     process.exit(code ?? 1);
   });
