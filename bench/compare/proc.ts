@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { log } from '../lib';
 
@@ -9,17 +8,7 @@ import { log } from '../lib';
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** A free TCP port on the loopback interface (the OS picks; a race with others is unlikely). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/server/testClickhouse';
 
 export interface RunResult {
   code: number | null;

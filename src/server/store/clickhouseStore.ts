@@ -3,7 +3,7 @@ import type { AggregateTerm } from '../../kpi/query';
 import type { Key } from '../ingest/recentKeys';
 import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, identifier, int, needsFirstOrders, str, valuesQuery } from './clickhouseSql';
-import { StoreUnavailableError, type Annotation, type EventStore, type StoredEvent } from './types';
+import { annotationsFromRows, StoreUnavailableError, type Annotation, type EventStore, type StoredEvent } from './types';
 
 /**
  * The scale-out store: events in a ClickHouse ReplacingMergeTree. The service stays stateless
@@ -229,15 +229,7 @@ class ClickhouseStore implements EventStore {
     const rows = await this.rows(
       `SELECT id, time, time_end, title, text, tags FROM ${this.db}.annotations FINAL WHERE time < ${int(to)} AND time_end >= ${int(from)} ORDER BY time, id LIMIT 10000`,
     );
-    const all = rows.map((r) => ({
-      id: Number(r[0]),
-      time: Number(r[1]),
-      time_end: Number(r[2]),
-      title: String(r[3]),
-      text: String(r[4]),
-      tags: JSON.parse(String(r[5])) as string[],
-    }));
-    return all.filter((a) => tags.every((t) => a.tags.includes(t))).slice(0, limit);
+    return annotationsFromRows(rows, tags, limit);
   }
 
   async countEvents(): Promise<number> {

@@ -8,7 +8,7 @@ import { KIND, KIND_CASE, TIMING_FIELD, kindOf } from './eventKinds';
 import { countRows, timingRows, totalRows, visitorRows, type CountRow, type TimingRow, type TotalRow, type VisitorRow } from './rollupRows';
 import { VisitorIds } from './visitorIds';
 import type { Key } from '../ingest/recentKeys';
-import type { Annotation, EventStore, StoredEvent } from './types';
+import { annotationsFromRows, type Annotation, type EventStore, type StoredEvent } from './types';
 
 /**
  * The embedded store: one DuckDB file in the data dir. One connection writes (group commits),
@@ -475,15 +475,7 @@ class DuckdbStore implements EventStore {
       'SELECT id, time, time_end, title, text, tags FROM annotations WHERE time < $2 AND time_end >= $1 ORDER BY time LIMIT $3',
       [from, to, 10_000],
     );
-    const all = result.getRows().map((r) => ({
-      id: Number(r[0]),
-      time: Number(r[1]),
-      time_end: Number(r[2]),
-      title: String(r[3]),
-      text: String(r[4]),
-      tags: JSON.parse(String(r[5])) as string[],
-    }));
-    return all.filter((a) => tags.every((t) => a.tags.includes(t))).slice(0, limit);
+    return annotationsFromRows(result.getRows() as unknown[][], tags, limit);
   }
 
   async countEvents(): Promise<number> {

@@ -51,3 +51,19 @@ export interface EventStore {
 
 /** The store did not answer (down, unreachable, timed out): the request may be retried. */
 export class StoreUnavailableError extends Error {}
+
+/**
+ * Annotations from rows of (id, time, time_end, title, text, tags as JSON), keeping those that
+ * carry every asked tag: the same for every store.
+ */
+export function annotationsFromRows(rows: unknown[][], tags: string[], limit: number): Annotation[] {
+  const all = rows.map((r) => ({
+    id: Number(r[0]),
+    time: Number(r[1]),
+    time_end: Number(r[2]),
+    title: String(r[3]),
+    text: String(r[4]),
+    tags: JSON.parse(String(r[5])) as string[],
+  }));
+  return all.filter((a) => tags.every((t) => a.tags.includes(t))).slice(0, limit);
+}
