@@ -24,8 +24,13 @@ describe('virtual shoppers -> storefront -> KPI service', () => {
   it('browse over HTTP and send what happened as valid business events', async () => {
     const started = Date.now() - 1_000;
     const shop = await startTestShop({ SHOP_RATE: '400', SHOPMON_URL: server.url, SHOPMON_INGEST_KEY: INGEST_KEY, SHOP_GATEWAY_TIMEOUT_MS: '500' }, { timeScale: 0.002, latencyScale: 0.1 });
-    await new Promise((r) => setTimeout(r, 4_000));
-    const before = await (await fetch(`${shop.url}/metrics`)).text();
+    // Let them shop until enough visits and checkouts happened (a fixed wait failed on a busy machine).
+    let before = '';
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      before = await (await fetch(`${shop.url}/metrics`)).text();
+      const enough = (sample(before, 'shop_visits_total{kind="visit"}') ?? 0) > 50 && (sample(before, 'http_requests_total{route="/checkout",method="POST",status="201"}') ?? 0) > 0;
+      if (enough) break;
+    }
     await shop.stop();
 
     // The shoppers made real requests...
