@@ -144,6 +144,18 @@ function offsetFromSegments(segments: OffsetSegment[], t: number): number {
   return segments[segments.length - 1]!.offset;
 }
 
+/** The transition before t (-Infinity in the first segment) and the offset in force before it. */
+function segmentAt(segments: OffsetSegment[], t: number): { start: number; previous: number } {
+  let start = Number.NEGATIVE_INFINITY;
+  let previous = segments[0]!.offset;
+  for (const s of segments) {
+    if (t < s.until) return { start, previous };
+    start = s.until;
+    previous = s.offset;
+  }
+  return { start, previous };
+}
+
 const floorTo = (n: number, step: number) => Math.floor(n / step) * step;
 // 1970-01-01 was a Thursday; weeks start on Monday, day 4 after the epoch.
 const MONDAY_EPOCH_DAY = 4;
@@ -157,8 +169,13 @@ export function bucketKey(interval: Interval, segments: OffsetSegment[], t: numb
   const off = offsetFromSegments(segments, t);
   const local = t + off;
   switch (interval.kind) {
-    case 'fixed':
-      return floorTo(local, interval.ms) - off;
+    case 'fixed': {
+      // A bucket that began before the last DST transition began in the offset of that time:
+      // 3h buckets on a fall-back night, Lord Howe's hours around its 30-minute shift.
+      const floor = floorTo(local, interval.ms);
+      const { start, previous } = segmentAt(segments, t);
+      return floor - off < start ? floor - previous : floor - off;
+    }
     case 'days':
       return floorTo(Math.floor(local / DAY), interval.days) * DAY;
     case 'weeks':

@@ -123,7 +123,14 @@ export function bucketSql(interval: Interval, segments: OffsetSegment[]): string
   switch (interval.kind) {
     case 'fixed': {
       const ms = int(interval.ms);
-      return `(intDiv(${local}, ${ms}) * ${ms} - ${off})`;
+      const floor = `(intDiv(${local}, ${ms}) * ${ms})`;
+      if (segments.length === 1) return `(${floor} - ${off})`;
+      // As kpi/time bucketKey: a bucket that began before the last transition began in the offset before it.
+      const inner = segments.slice(0, -1);
+      const last = segments[segments.length - 2]!;
+      const start = `multiIf(${inner.map((s, i) => `ts < ${int(s.until)}, ${i === 0 ? '0' : int(inner[i - 1]!.until)}`).join(', ')}, ${int(last.until)})`;
+      const previous = `multiIf(${inner.map((s, i) => `ts < ${int(s.until)}, ${int(i === 0 ? s.offset : inner[i - 1]!.offset)}`).join(', ')}, ${int(last.offset)})`;
+      return `if(${floor} - ${off} < ${start}, ${floor} - ${previous}, ${floor} - ${off})`;
     }
     case 'days':
       return `(intDiv(intDiv(${local}, ${DAY}), ${interval.days}) * ${interval.days * DAY})`;

@@ -95,7 +95,14 @@ export function bucketSql(interval: Interval, segments: OffsetSegment[], p: SqlP
   switch (interval.kind) {
     case 'fixed': {
       const ms = p.bind(interval.ms);
-      return `(${local} // ${ms} * ${ms} - ${off})`;
+      const floor = `(${local} // ${ms} * ${ms})`;
+      if (segments.length === 1) return `(${floor} - ${off})`;
+      // As kpi/time bucketKey: a bucket that began before the last transition began in the offset before it.
+      const inner = segments.slice(0, -1);
+      const last = segments[segments.length - 2]!;
+      const start = `(CASE ${inner.map((s, i) => `WHEN ts < ${p.bind(s.until)} THEN ${i === 0 ? '0' : p.bind(inner[i - 1]!.until)}`).join(' ')} ELSE ${p.bind(last.until)} END)`;
+      const previous = `(CASE ${inner.map((s, i) => `WHEN ts < ${p.bind(s.until)} THEN ${p.bind(i === 0 ? s.offset : inner[i - 1]!.offset)}`).join(' ')} ELSE ${p.bind(last.offset)} END)`;
+      return `(CASE WHEN ${floor} - ${off} < ${start} THEN ${floor} - ${previous} ELSE ${floor} - ${off} END)`;
     }
     case 'days':
       return `(${local} // ${DAY} // ${interval.days} * ${interval.days * DAY})`;
