@@ -139,22 +139,22 @@ export function offsetSegments(tz: string, from: number, to: number): OffsetSegm
   return segments;
 }
 
-function offsetFromSegments(segments: OffsetSegment[], t: number): number {
-  for (const s of segments) if (t < s.until) return s.offset;
-  return segments[segments.length - 1]!.offset;
+/** A segment with where it starts (the transition before it; -Infinity for the first) and the offset in force before that. */
+export interface SegmentSpan extends OffsetSegment {
+  start: number;
+  previous: number;
 }
 
-/** The transition before t (-Infinity in the first segment) and the offset in force before it. */
-function segmentAt(segments: OffsetSegment[], t: number): { start: number; previous: number } {
-  let start = Number.NEGATIVE_INFINITY;
-  let previous = segments[0]!.offset;
-  for (const s of segments) {
-    if (t < s.until) return { start, previous };
-    start = s.until;
-    previous = s.offset;
-  }
-  return { start, previous };
+export function segmentSpans(segments: OffsetSegment[]): SegmentSpan[] {
+  return segments.map((s, i) => ({
+    ...s,
+    start: i === 0 ? Number.NEGATIVE_INFINITY : segments[i - 1]!.until,
+    previous: i === 0 ? s.offset : segments[i - 1]!.offset,
+  }));
 }
+
+/** The span of the segment holding t (the last segment runs to +Infinity). */
+const spanAt = (segments: OffsetSegment[], t: number): SegmentSpan => segmentSpans(segments).find((s) => t < s.until)!;
 
 const floorTo = (n: number, step: number) => Math.floor(n / step) * step;
 // 1970-01-01 was a Thursday; weeks start on Monday, day 4 after the epoch.
@@ -166,15 +166,15 @@ const MONDAY_EPOCH_DAY = 4;
  * `calendarBucketStart`).
  */
 export function bucketKey(interval: Interval, segments: OffsetSegment[], t: number): number {
-  const off = offsetFromSegments(segments, t);
+  const span = spanAt(segments, t);
+  const off = span.offset;
   const local = t + off;
   switch (interval.kind) {
     case 'fixed': {
       // A bucket that began before the last DST transition began in the offset of that time:
       // 3h buckets on a fall-back night, Lord Howe's hours around its 30-minute shift.
       const floor = floorTo(local, interval.ms);
-      const { start, previous } = segmentAt(segments, t);
-      return floor - off < start ? floor - previous : floor - off;
+      return floor - off < span.start ? floor - span.previous : floor - off;
     }
     case 'days':
       return floorTo(Math.floor(local / DAY), interval.days) * DAY;

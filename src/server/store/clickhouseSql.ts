@@ -1,7 +1,7 @@
 import type { Aggregate, RowCondition } from '../../kpi/catalog';
 import { DIMENSION_NAMES } from '../../kpi/catalog';
 import type { AggregateTerm, Filter } from '../../kpi/query';
-import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
+import { DAY, segmentSpans, type Interval, type OffsetSegment, type SegmentSpan } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
 
 /**
@@ -110,15 +110,17 @@ function aggregateSql(a: Aggregate, filters: Filter[], i: number): string {
   }
 }
 
-function offsetSql(segments: OffsetSegment[]): string {
-  if (segments.length === 1) return int(segments[0]!.offset);
-  const arms = segments.slice(0, -1).map((s) => `ts < ${int(s.until)}, ${int(s.offset)}`);
-  return `multiIf(${arms.join(', ')}, ${int(segments[segments.length - 1]!.offset)})`;
+/** A value per offset segment of the range, chosen by ts (the offset, or where the segment starts). */
+function segmentCase(segments: OffsetSegment[], value: (s: SegmentSpan) => number): string {
+  const spans = segmentSpans(segments);
+  if (spans.length === 1) return int(value(spans[0]!));
+  const arms = spans.slice(0, -1).map((s) => `ts < ${int(s.until)}, ${int(value(s))}`);
+  return `multiIf(${arms.join(', ')}, ${int(value(spans[spans.length - 1]!))})`;
 }
 
 /** The SQL twin of kpi/time bucketKey (and of duckdbSql's bucketSql). */
 export function bucketSql(interval: Interval, segments: OffsetSegment[]): string {
-  const off = offsetSql(segments);
+  const off = segmentCase(segments, (s) => s.offset);
   const local = `(ts + ${off})`;
   switch (interval.kind) {
     case 'fixed': {
@@ -126,10 +128,8 @@ export function bucketSql(interval: Interval, segments: OffsetSegment[]): string
       const floor = `(intDiv(${local}, ${ms}) * ${ms})`;
       if (segments.length === 1) return `(${floor} - ${off})`;
       // As kpi/time bucketKey: a bucket that began before the last transition began in the offset before it.
-      const inner = segments.slice(0, -1);
-      const last = segments[segments.length - 2]!;
-      const start = `multiIf(${inner.map((s, i) => `ts < ${int(s.until)}, ${i === 0 ? '0' : int(inner[i - 1]!.until)}`).join(', ')}, ${int(last.until)})`;
-      const previous = `multiIf(${inner.map((s, i) => `ts < ${int(s.until)}, ${int(i === 0 ? s.offset : inner[i - 1]!.offset)}`).join(', ')}, ${int(last.offset)})`;
+      const start = segmentCase(segments, (s) => (Number.isFinite(s.start) ? s.start : 0));
+      const previous = segmentCase(segments, (s) => s.previous);
       return `if(${floor} - ${off} < ${start}, ${floor} - ${previous}, ${floor} - ${off})`;
     }
     case 'days':

@@ -1,7 +1,7 @@
 import type { Aggregate, RowCondition } from '../../kpi/catalog';
 import { DIMENSION_NAMES } from '../../kpi/catalog';
 import type { Filter } from '../../kpi/query';
-import { DAY, type Interval, type OffsetSegment } from '../../kpi/time';
+import { DAY, segmentSpans, type Interval, type OffsetSegment, type SegmentSpan } from '../../kpi/time';
 import type { AggregatePlan, FunnelPlan, ValuesPlan } from '../query/plan';
 import { VISITOR_DIMENSIONS, fullSlots, type Source } from '../query/rollups';
 import { KIND, TIMING_FIELD, kindOf } from './eventKinds';
@@ -82,15 +82,17 @@ function aggregateSql(a: Aggregate, filters: Filter[], p: SqlParams, source: Sou
   }
 }
 
-function offsetSql(segments: OffsetSegment[], p: SqlParams): string {
-  if (segments.length === 1) return p.bind(segments[0]!.offset);
-  const arms = segments.slice(0, -1).map((s) => `WHEN ts < ${p.bind(s.until)} THEN ${p.bind(s.offset)}`);
-  return `(CASE ${arms.join(' ')} ELSE ${p.bind(segments[segments.length - 1]!.offset)} END)`;
+/** A value per offset segment of the range, chosen by ts (the offset, or where the segment starts). */
+function segmentCase(segments: OffsetSegment[], value: (s: SegmentSpan) => number, p: SqlParams): string {
+  const spans = segmentSpans(segments);
+  if (spans.length === 1) return p.bind(value(spans[0]!));
+  const arms = spans.slice(0, -1).map((s) => `WHEN ts < ${p.bind(s.until)} THEN ${p.bind(value(s))}`);
+  return `(CASE ${arms.join(' ')} ELSE ${p.bind(value(spans[spans.length - 1]!))} END)`;
 }
 
 /** The SQL twin of kpi/time bucketKey. */
 export function bucketSql(interval: Interval, segments: OffsetSegment[], p: SqlParams): string {
-  const off = offsetSql(segments, p);
+  const off = segmentCase(segments, (s) => s.offset, p);
   const local = `(ts + ${off})`;
   switch (interval.kind) {
     case 'fixed': {
@@ -98,10 +100,8 @@ export function bucketSql(interval: Interval, segments: OffsetSegment[], p: SqlP
       const floor = `(${local} // ${ms} * ${ms})`;
       if (segments.length === 1) return `(${floor} - ${off})`;
       // As kpi/time bucketKey: a bucket that began before the last transition began in the offset before it.
-      const inner = segments.slice(0, -1);
-      const last = segments[segments.length - 2]!;
-      const start = `(CASE ${inner.map((s, i) => `WHEN ts < ${p.bind(s.until)} THEN ${i === 0 ? '0' : p.bind(inner[i - 1]!.until)}`).join(' ')} ELSE ${p.bind(last.until)} END)`;
-      const previous = `(CASE ${inner.map((s, i) => `WHEN ts < ${p.bind(s.until)} THEN ${p.bind(i === 0 ? s.offset : inner[i - 1]!.offset)}`).join(' ')} ELSE ${p.bind(last.offset)} END)`;
+      const start = segmentCase(segments, (s) => (Number.isFinite(s.start) ? s.start : 0), p);
+      const previous = segmentCase(segments, (s) => s.previous, p);
       return `(CASE WHEN ${floor} - ${off} < ${start} THEN ${floor} - ${previous} ELSE ${floor} - ${off} END)`;
     }
     case 'days':
