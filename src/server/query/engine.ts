@@ -3,7 +3,7 @@ import { compileExpr } from '../../kpi/evaluate';
 import { comparisonOffset, type AggregateTerm, type Filter, type ResolvedQuery } from '../../kpi/query';
 import { bucketStart, bucketStarts, offsetSegments } from '../../kpi/time';
 import type { EventStore } from '../store/types';
-import type { AggregatePlan, AggregateRow } from './plan';
+import { mergeParts, type AggregatePlan, type AggregateRow } from './plan';
 import { slotAligned, sourceFor, type Source } from './rollups';
 
 export interface Series {
@@ -52,19 +52,7 @@ async function aggregate(store: EventStore, plan: AggregatePlan, opts: EngineOpt
   const parts = await Promise.all(
     [...bySource.values()].map(async ({ source, index }) => ({ index, rows: await store.aggregate({ ...plan, source, terms: index.map((i) => plan.terms[i]!) }) })),
   );
-  const merged = new Map<string, AggregateRow>();
-  for (const { index, rows } of parts) {
-    for (const row of rows) {
-      const id = JSON.stringify([row.bucket, row.groups]);
-      let m = merged.get(id);
-      if (!m) {
-        m = { bucket: row.bucket, groups: row.groups, values: plan.terms.map(() => null) };
-        merged.set(id, m);
-      }
-      index.forEach((termIndex, j) => (m!.values[termIndex] = row.values[j] ?? null));
-    }
-  }
-  return [...merged.values()];
+  return mergeParts(plan.terms.length, parts);
 }
 
 /** Groups the store rows by group and bucket start. */

@@ -22,6 +22,26 @@ export interface AggregateRow {
   values: Array<number | null>;
 }
 
+/**
+ * Rows of several store queries over the same plan, each answering some of its terms (`index`:
+ * their positions in the plan), merged back into one row per bucket and group.
+ */
+export function mergeParts(termCount: number, parts: Array<{ index: number[]; rows: AggregateRow[] }>): AggregateRow[] {
+  const merged = new Map<string, AggregateRow>();
+  for (const { index, rows } of parts) {
+    for (const row of rows) {
+      const id = JSON.stringify([row.bucket, row.groups]);
+      let m = merged.get(id);
+      if (!m) {
+        m = { bucket: row.bucket, groups: row.groups, values: new Array<number | null>(termCount).fill(null) };
+        merged.set(id, m);
+      }
+      index.forEach((termIndex, j) => (m!.values[termIndex] = row.values[j] ?? null));
+    }
+  }
+  return [...merged.values()];
+}
+
 export interface FunnelPlan {
   steps: string[];
   from: number;

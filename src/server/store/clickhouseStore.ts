@@ -1,7 +1,6 @@
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
-import type { AggregateTerm } from '../../kpi/query';
 import type { Key } from '../ingest/recentKeys';
-import type { AggregatePlan, AggregateRow, FunnelPlan, FunnelRow, ValuesPlan } from '../query/plan';
+import { mergeParts, type AggregatePlan, type AggregateRow, type FunnelPlan, type FunnelRow, type ValuesPlan } from '../query/plan';
 import { aggregateQuery, funnelQuery, identifier, int, needsFirstOrders, str, valuesQuery } from './clickhouseSql';
 import { annotationsFromRows, StoreUnavailableError, type Annotation, type EventStore, type StoredEvent } from './types';
 
@@ -187,24 +186,19 @@ class ClickhouseStore implements EventStore {
   }
 
   async aggregate(plan: AggregatePlan): Promise<AggregateRow[]> {
-    const parts: Array<{ index: number[]; terms: AggregateTerm[] }> = [];
+    // First-order terms read their own source (clickhouseSql firstOrderSource): one query each kind.
     const first = plan.terms.flatMap((t, i) => (needsFirstOrders(t) ? [i] : []));
     const other = plan.terms.flatMap((t, i) => (needsFirstOrders(t) ? [] : [i]));
-    for (const index of [other, first]) if (index.length) parts.push({ index, terms: index.map((i) => plan.terms[i]!) });
     const n = plan.groupBy.length;
-    const answers = await Promise.all(parts.map(async (p) => ({ ...p, rows: await this.rows(aggregateQuery(this.events, { ...plan, terms: p.terms })) })));
-    const merged = new Map<string, AggregateRow>();
-    for (const { index, rows } of answers) {
-      for (const r of rows) {
-        const bucket = num(r[0]);
-        const groups = r.slice(1, 1 + n).map((g) => String(g ?? ''));
-        const id = JSON.stringify([bucket, groups]);
-        let row = merged.get(id);
-        if (!row) merged.set(id, (row = { bucket, groups, values: plan.terms.map(() => null) }));
-        index.forEach((termIndex, j) => (row!.values[termIndex] = num(r[1 + n + j])));
-      }
-    }
-    return [...merged.values()];
+    const parts = await Promise.all(
+      [other, first]
+        .filter((index) => index.length > 0)
+        .map(async (index) => {
+          const rows = await this.rows(aggregateQuery(this.events, { ...plan, terms: index.map((i) => plan.terms[i]!) }));
+          return { index, rows: rows.map((r) => ({ bucket: num(r[0]), groups: r.slice(1, 1 + n).map((g) => String(g ?? '')), values: r.slice(1 + n).map(num) })) };
+        }),
+    );
+    return mergeParts(plan.terms.length, parts);
   }
 
   async funnel(plan: FunnelPlan): Promise<FunnelRow[]> {
