@@ -21,7 +21,8 @@ export interface Service {
   metrics: Metrics;
   writer: GroupWriter;
   recentKeys: RecentKeys;
-  firstOrders: FirstOrders;
+  /** null when the store finds first orders itself (ClickHouse). */
+  firstOrders: FirstOrders | null;
   auth(request: FastifyRequest, kind: KeyKind): void;
 }
 
@@ -47,7 +48,8 @@ export async function createService(config: Config): Promise<Service> {
   const recentKeys = new RecentKeys(IDEMPOTENCY_DAYS);
   const now = Date.now();
   for (const key of await store.recentKeys(now - IDEMPOTENCY_DAYS * DAY)) recentKeys.add(key, now);
-  const firstOrders = new FirstOrders(await store.firstOrders());
+  const known = await store.firstOrders();
+  const firstOrders = known ? new FirstOrders(known) : null;
   const writer = new GroupWriter(store, config.maxQueue, {
     onCommit: (rows, seconds) => {
       metrics.storeWrite.observe(seconds);

@@ -29,10 +29,11 @@ export function eventKey(eventId: string): Key {
 }
 
 /**
- * Validates a batch and claims idempotency keys and first-order flags for the accepted rows.
+ * Validates a batch and claims idempotency keys and first-order flags for the accepted rows
+ * (no flags when `orders` is null: the store finds first orders itself).
  * Claims happen synchronously, so concurrent requests carrying the same event_id see each other.
  */
-export function prepareBatch(items: Array<BodyItem | null>, ctx: ValidationContext, recent: RecentKeys, orders: FirstOrders): PreparedBatch {
+export function prepareBatch(items: Array<BodyItem | null>, ctx: ValidationContext, recent: RecentKeys, orders: FirstOrders | null): PreparedBatch {
   const rows: StoredEvent[] = [];
   const demote: string[] = [];
   const rejected: Rejection[] = [];
@@ -59,7 +60,7 @@ export function prepareBatch(items: Array<BodyItem | null>, ctx: ValidationConte
     recent.add(key, ctx.now);
     claimed.push(key);
     let first = false;
-    if (result.event.type === 'order' && result.event.order_id) {
+    if (orders && result.event.type === 'order' && result.event.order_id) {
       const claim = orders.claim(result.event.order_id, result.event.ts);
       first = claim.first;
       if (claim.demote) demote.push(result.event.order_id);

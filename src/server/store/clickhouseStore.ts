@@ -180,9 +180,9 @@ class ClickhouseStore implements EventStore {
     return Promise.resolve([]);
   }
 
-  firstOrders(): Promise<Map<string, number>> {
-    // First orders are found at query time (clickhouseSql firstOrderSource).
-    return Promise.resolve(new Map());
+  firstOrders(): Promise<null> {
+    // First orders are found at query time (clickhouseSql firstOrderSource): the service keeps no map.
+    return Promise.resolve(null);
   }
 
   async aggregate(plan: AggregatePlan): Promise<AggregateRow[]> {

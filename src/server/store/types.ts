@@ -35,8 +35,8 @@ export interface EventStore {
   append(rows: StoredEvent[], demote: string[]): Promise<ReadonlySet<StoredEvent> | void>;
   /** Idempotency keys of events received since the given time. */
   recentKeys(sinceMs: number): Promise<Key[]>;
-  /** Earliest order time of every order_id. */
-  firstOrders(): Promise<Map<string, number>>;
+  /** Earliest order time of every order_id; null when the store finds first orders at query time (no flags to keep). */
+  firstOrders(): Promise<Map<string, number> | null>;
   aggregate(plan: AggregatePlan): Promise<AggregateRow[]>;
   funnel(plan: FunnelPlan): Promise<FunnelRow[]>;
   dimensionValues(plan: ValuesPlan): Promise<Array<{ value: string; count: number }>>;
