@@ -3,6 +3,7 @@ import { resolveQuery } from '../kpi/query';
 import { runQuery } from './query/engine';
 import { startTestServer, type TestServer } from './testServer';
 import { STORES, stopSharedClickhouse, storeEnv } from './testStores';
+import { seededRandom as rng } from './testRandom';
 
 /**
  * Golden tests: every catalog metric computed through the API and, independently, by a plain
@@ -17,17 +18,6 @@ const SEOUL = 9 * HOUR;
 // Three Seoul days ending at local midnight.
 const END = Date.parse('2026-11-24T15:00:00Z');
 const START = END - 3 * DAY;
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(): Ev[] {
   const r = rng(7);

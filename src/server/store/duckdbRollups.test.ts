@@ -9,6 +9,7 @@ import { runQuery } from '../query/engine';
 import type { FunnelPlan } from '../query/plan';
 import { MIGRATIONS, openDuckdbStore } from './duckdbStore';
 import type { EventStore, StoredEvent } from './types';
+import { seededRandom as rng } from '../testRandom';
 
 /**
  * The DuckDB store's rollups (slot_totals, slot_counts, integer visitor ids, slot_visitors, the
@@ -21,17 +22,6 @@ const DAY = 24 * HOUR;
 const START = Date.parse('2026-11-20T15:00:00Z');
 const END = START + 2 * DAY;
 const catalog = buildCatalog('KRW');
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let seq = 0;
 function ev(type: EventType, ts: number, visitor: string, extra: Partial<StoredEvent> = {}): StoredEvent {
