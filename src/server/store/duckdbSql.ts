@@ -145,6 +145,17 @@ function unionSql(rollup: (slots: string) => string, edge: (range: string) => st
 }
 
 /** Rollup rows for the full slots of the range plus raw events for the partial slots at its edges. */
+/** A count rollup (slot_counts or slot_totals) for the full slots, the events with the same columns at the edges. */
+function countSource(table: string, columns: string, plan: AggregatePlan, p: SqlParams): string {
+  return `(${unionSql(
+    (slots) => `SELECT slot AS ts, ${columns}, zero, first_order, n, amount FROM ${table} WHERE ${slots}`,
+    (range) => `SELECT ts, ${columns}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${range}`,
+    plan.from,
+    plan.to,
+    p,
+  )}) AS src`;
+}
+
 function sourceSql(plan: AggregatePlan, p: SqlParams): string {
   const source = plan.source ?? 'events';
   switch (source) {
@@ -152,21 +163,9 @@ function sourceSql(plan: AggregatePlan, p: SqlParams): string {
     case 'timings':
       return 'events';
     case 'counts':
-      return `(${unionSql(
-        (slots) => `SELECT slot AS ts, ${COUNT_COLUMNS}, zero, first_order, n, amount FROM slot_counts WHERE ${slots}`,
-        (range) => `SELECT ts, ${COUNT_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${range}`,
-        plan.from,
-        plan.to,
-        p,
-      )}) AS src`;
+      return countSource('slot_counts', COUNT_COLUMNS, plan, p);
     case 'totals':
-      return `(${unionSql(
-        (slots) => `SELECT slot AS ts, ${TOTAL_COLUMNS}, zero, first_order, n, amount FROM slot_totals WHERE ${slots}`,
-        (range) => `SELECT ts, ${TOTAL_COLUMNS}, coalesce(results = 0, false) AS zero, first_order, 1 AS n, amount FROM events WHERE ${range}`,
-        plan.from,
-        plan.to,
-        p,
-      )}) AS src`;
+      return countSource('slot_totals', TOTAL_COLUMNS, plan, p);
     case 'visitors':
       return `(${unionSql(
         (slots) => `SELECT slot AS ts, ${VISITOR_COLUMNS}, ordered FROM slot_visitors WHERE ${slots}`,
