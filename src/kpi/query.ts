@@ -233,9 +233,8 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
   const matcherFilters = all.map((sel) => sel.matchers.map(matcherFilter));
   // A matcher that every selector carries filters the whole query, like the filters field: groups
   // it excludes are left out instead of answering zero (`orders{channel="app"} by (channel)`).
-  const key = filterKey;
-  const common = (matcherFilters[0] ?? []).filter((f) => matcherFilters.every((own) => own.some((g) => key(g) === key(f))));
-  const hoisted = new Set(common.map(key));
+  const hoisted = new Set((matcherFilters[0] ?? []).map(filterKey).filter((k) => matcherFilters.every((own) => own.some((g) => filterKey(g) === k))));
+  const common = (matcherFilters[0] ?? []).filter((f) => hoisted.has(filterKey(f)));
   for (const [i, sel] of all.entries()) {
     const field = resolved.value.field;
     const metric = catalog.byName.get(sel.metric);
@@ -243,7 +242,7 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
       return fail(field, `unknown metric ${JSON.stringify(sel.metric)}; see GET /v1/catalog`);
     }
     const matchers = matcherFilters[i]!;
-    const own = matchers.filter((f) => !hoisted.has(key(f)));
+    const own = matchers.filter((f) => !hoisted.has(filterKey(f)));
     for (const f of [...matchers, ...filters.value]) {
       if (!metric.dimensions.includes(f.dimension)) {
         return fail(matchers.includes(f) ? field : 'filters', `dimension "${f.dimension}" is not available for metric ${metric.name}; it accepts ${metric.dimensions.join(', ')}`);
@@ -271,7 +270,7 @@ export function resolveQuery(raw: unknown, catalog: Catalog, defaults: QueryDefa
       to: to.value,
       interval: interval.value,
       timezone,
-      filters: [...filters.value, ...common.filter((f) => !filters.value.some((g) => key(g) === key(f)))],
+      filters: [...filters.value, ...common.filter((f) => !filters.value.some((g) => filterKey(g) === filterKey(f)))],
       groupBy: uniqueGroupBy,
       compare: compare.value,
       format: format.value,
